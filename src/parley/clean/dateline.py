@@ -1,0 +1,52 @@
+"""The dateline: the place of reporting at the head of an article.
+
+"NAIROBI —", "Lima:", "KYIV, Ukraine (VOA) -", also misspelt ("NAIRBI —"): the
+place is matched against the gazetteer, with typo tolerance, since a dateline is a
+place context.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parley.model import Dateline
+
+_DATELINE = re.compile(
+    r"""^(?P<lead>\s*)
+    (?P<place>[A-Z][A-Za-z'’.\-]+(?:\s[A-Z][A-Za-z'’.\-]+){0,3})   # NAIROBI / Addis Ababa / Lima
+    (?:,\s*(?P<region>[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+){0,2}))?   # , Ukraine
+    (?:\s*\((?P<agency>[A-Za-z .]{1,20})\))?                        # (Reuters)
+    \s*(?P<sep>—|–|--|-|:)\s""",
+    re.X,
+)
+_NOT_PLACES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday "
+    "update breaking exclusive analysis opinion editorial note watch photo video "
+    "live correction".split()
+)
+
+
+def find_dateline(text: str) -> Dateline | None:
+    m = _DATELINE.match(text[:120])
+    if not m:
+        return None
+    raw_place = m.group("place")
+    if raw_place.lower() in _NOT_PLACES:
+        return None
+    # Title-case datelines ("Lima:") need the colon or dash right after the place;
+    # require the place to be upper case or a known place, so "Officials said: ..." fails.
+    from parley.resolve.gazetteer import get_gazetteer
+
+    gaz = get_gazetteer()
+    hit = gaz.fuzzy(raw_place, min_score=80.0)
+    if hit is not None:
+        place = hit[0].name
+    elif raw_place.isupper() or (m.group("region") and gaz.lookup(m.group("region"))):
+        place = raw_place.title() if raw_place.isupper() else raw_place
+    else:
+        return None
+    start = len(m.group("lead"))
+    end = m.end() - 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Dateline(place=place, raw=text[start:end], start=start, end=end)

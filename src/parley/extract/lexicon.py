@@ -1,0 +1,112 @@
+"""The trigger lexicon: which lemmas, phrases and verb+particle pairs signal which type.
+
+Kept as data (``parley/data/lexicon/triggers.yaml``); a user file
+(``PARLEY_USER_LEXICON``) adds entries or overrides the ones it names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from parley.errors import KnowledgeError
+from parley.model import PLOVER_TYPES
+from parley.settings import load_settings
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    type: str
+    lemmas: tuple[str, ...]
+    pos: str  # verb | noun | phrase
+    mode: str | None = None
+    weight: float = 1.0
+    objects: frozenset[str] = frozenset()
+    particle: str | None = None  # "call+for": the verb needs a prt/prep child "for"
+
+
+@dataclass
+class Lexicon:
+    verbs: dict[str, list[Entry]] = field(default_factory=dict)
+    nouns: dict[str, list[Entry]] = field(default_factory=dict)
+    phrases: dict[str, list[Entry]] = field(default_factory=dict)  # keyed by first lemma
+    exclude: frozenset[str] = frozenset()
+
+    def size(self) -> int:
+        return sum(len(v) for d in (self.verbs, self.nouns, self.phrases) for v in d.values())
+
+
+def _entries(data: dict, source: str) -> list[Entry]:
+    out: list[Entry] = []
+    for etype, parts in data.items():
+        if etype.startswith("_"):
+            continue
+        if etype not in PLOVER_TYPES:
+            raise KnowledgeError(f"unknown PLOVER type {etype!r}", source=source)
+        for pos_key, pos in (("verbs", "verb"), ("nouns", "noun"), ("phrases", "phrase")):
+            for raw, opts in ((parts or {}).get(pos_key) or {}).items():
+                opts = opts or {}
+                if not isinstance(opts, dict):
+                    raise KnowledgeError(f"{etype} {raw!r}: options must be a mapping",
+                                         source=source)
+                text = str(raw).lower().strip()
+                particle = None
+                if "+" in text:
+                    text, particle = (p.strip() for p in text.split("+", 1))
+                lemmas = tuple(text.split())
+                if pos == "phrase" and len(lemmas) == 1 and particle is None:
+                    pos = "verb"
+                out.append(Entry(
+                    type=etype, lemmas=lemmas, pos="verb" if particle else pos,
+                    mode=opts.get("mode"), weight=float(opts.get("weight", 1.0)),
+                    objects=frozenset(str(o).lower() for o in opts.get("objects") or ()),
+                    particle=particle,
+                ))
+    return out
+
+
+def _load_yaml(source: str, text: str) -> dict:
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"not valid YAML: {exc}".replace("\n", " "), source=source) from None
+    if not isinstance(data, dict):
+        raise KnowledgeError("expected a mapping of PLOVER types", source=source)
+    return data
+
+
+def build_lexicon(user_file: str | None = None) -> Lexicon:
+    builtin = resources.files("parley").joinpath("data", "lexicon", "triggers.yaml")
+    data = _load_yaml("parley/data/lexicon/triggers.yaml", builtin.read_text("utf-8"))
+    entries = _entries(data, "triggers.yaml")
+    exclude = set(data.get("_exclude") or ())
+    if user_file:
+        path = Path(user_file)
+        if not path.is_file():
+            raise KnowledgeError("user lexicon file not found", source=user_file)
+        user = _load_yaml(user_file, path.read_text("utf-8"))
+        extra = _entries(user, user_file)
+        overridden = {(e.pos, e.lemmas, e.particle) for e in extra}
+        entries = [e for e in entries if (e.pos, e.lemmas, e.particle) not in overridden] + extra
+        exclude |= set(user.get("_exclude") or ())
+    lex = Lexicon(exclude=frozenset(exclude))
+    for e in entries:
+        if e.pos == "verb" and len(e.lemmas) == 1:
+            lex.verbs.setdefault(e.lemmas[0], []).append(e)
+        elif e.pos == "noun" and len(e.lemmas) == 1:
+            lex.nouns.setdefault(e.lemmas[0], []).append(e)
+        else:
+            lex.phrases.setdefault(e.lemmas[0], []).append(
+                Entry(e.type, e.lemmas, "phrase", e.mode, e.weight, e.objects, e.particle))
+    for bucket in lex.phrases.values():
+        bucket.sort(key=lambda e: -len(e.lemmas))  # longest phrase first
+    return lex
+
+
+@lru_cache(maxsize=4)
+def get_lexicon(user_file: str | None = None) -> Lexicon:
+    return build_lexicon(user_file if user_file is not None else load_settings().user_lexicon)

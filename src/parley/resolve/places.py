@@ -1,0 +1,66 @@
+"""Places: where an event happened, from its sentence ("in Moscow", "talks in
+Beijing"), else the dateline. Typo tolerance applies only after "in"/"at"/"near" and in
+datelines, where the context already says the word is a place.
+"""
+
+from __future__ import annotations
+
+from parley.model import Dateline, Place
+from parley.resolve.gazetteer import GazEntry, get_gazetteer
+from parley.resolve.kb import KnowledgeBase
+
+_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "around"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+def _place(entry: GazEntry) -> Place:
+    if entry.is_country:
+        return Place(name=entry.name, country=entry.country, lat=None, lon=None)
+    return Place(name=entry.name, country=entry.country, lat=entry.lat, lon=entry.lon)
+
+
+def place_for(doc, head_i: int, kb: KnowledgeBase, dateline: Dateline | None) -> Place | None:
+    tok = doc[head_i]
+    sent = tok.sent
+    gaz = get_gazetteer()
+    best: tuple[int, Place] | None = None
+    for prep in sent:
+        if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPS:
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ != "pobj":
+                continue
+            place = _resolve_place(doc, pobj, kb, gaz)
+            if place is None:
+                continue
+            # closeness: attached to the trigger, to its clause, or elsewhere in the sentence
+            rank = 0 if prep.head.i == tok.i else 1 if prep.head.i == tok.head.i else 2
+            if best is None or rank < best[0]:
+                best = (rank, place)
+    if best is not None:
+        return best[1]
+    if dateline is not None:
+        entry = gaz.lookup(dateline.place)
+        if entry is not None:
+            return _place(entry)
+        return Place(name=dateline.place)
+    return None
+
+
+def _resolve_place(doc, pobj, kb: KnowledgeBase, gaz) -> Place | None:
+    ent = next((e for e in doc.ents if e.start <= pobj.i < e.end), None)
+    if ent is not None and ent.label_ in _PLACE_LABELS:
+        text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+    elif pobj.pos_ == "PROPN" and pobj.text[:1].isupper():
+        text = " ".join(t.text for t in pobj.subtree if t.dep_ in ("compound",) or t is pobj)
+    else:
+        return None
+    refs = kb.refs(text)
+    for ref in refs:
+        entity = kb.entities.get(ref.entity)
+        if entity is not None and entity.kind == "country" and ref.how == "name":
+            return Place(name=entity.name, country=entity.country, lat=None, lon=None)
+    hit = gaz.fuzzy(text, min_score=88.0)
+    if hit is None:
+        return None
+    return _place(hit[0])

@@ -1,0 +1,44 @@
+"""Settings: one typed object, read from defaults.toml and overridden by PARLEY_* variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from importlib import resources
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_input_bytes: int
+    max_jsonl_line_bytes: int
+    max_html_depth: int
+    spacy_model: str
+    user_kb: str | None
+    user_lexicon: str | None
+    cache_dir: str
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+
+def _defaults() -> dict[str, object]:
+    text = resources.files("parley").joinpath("defaults.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def load_settings() -> Settings:
+    values = _defaults()
+    for f in fields(Settings):
+        env = os.environ.get("PARLEY_" + f.name.upper())
+        if env is not None:
+            values[f.name] = int(env) if f.type == "int" else env
+    values.setdefault("user_kb", None)
+    values.setdefault("user_lexicon", None)
+    if not values.get("cache_dir"):
+        values["cache_dir"] = str(Path.home() / ".cache" / "parley")
+    for key in ("user_kb", "user_lexicon"):
+        if values.get(key) == "":
+            values[key] = None
+    return Settings(**values)  # type: ignore[arg-type]
