@@ -128,10 +128,10 @@ def _build_document(article: Article, doc, removed, dateline) -> Document:
         seen: set[str] = set()
         refs_all = [(r, "actor") for m in cluster.mentions for r in m.actors] + [
             (r, "recipient") for m in cluster.mentions for r in m.recipients]
+        # "A, B and C met": everyone takes part alike; "A met B" keeps who met whom
+        n_actors = len({r.key for r, role in refs_all if role == "actor"})
         symmetric = first.type in _SYMMETRIC and (
-            len({r.key for r, _ in refs_all}) > 2 or not any(m.recipients
-                                                             for m in cluster.mentions)
-            or any(len(m.actors) > 1 for m in cluster.mentions))
+            n_actors != 1 or len({r.key for r, _ in refs_all}) > 2)
         for ref, role in refs_all:
             if ref.key in seen:
                 continue

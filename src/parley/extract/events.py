@@ -45,6 +45,9 @@ LIGHT_VERBS = frozenset({
     "order", "approve", "kill", "wage", "commit", "perpetrate", "undertake", "pay",
 })
 _SUBJ = ("nsubj", "csubj")
+_OBJ_PREPS = frozenset({"to", "for", "with", "against", "on", "from"})
+# Types whose demanded/claimed clause names the recipient: "demanded that Y ...".
+_CLAUSE_RECIPIENT = frozenset({"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"})
 
 
 @dataclass
@@ -88,6 +91,16 @@ def _depth(tok) -> int:
     return d
 
 
+def _trigger_depth(tok) -> int:
+    """Distance from the clause root; a nominal event carried by a light verb ("staged
+    demonstrations", "launched airstrikes") sits where its verb sits."""
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("dobj", "nsubjpass") and (
+        tok.head.lemma_.lower() in LIGHT_VERBS
+    ):
+        return _depth(tok.head)
+    return _depth(tok)
+
+
 def _objects_ok(entry: Entry, tok) -> bool:
     if not entry.objects:
         return True
@@ -116,13 +129,16 @@ def find_triggers(sent, lex: Lexicon) -> list[_Trigger]:
             if tuple(lemmas[k : k + n]) != entry.lemmas:
                 continue
             span = tokens[k : k + n]
-            if any(t.i in used for t in span):
+            if any(t.i in used for t in span) or any(f.head.i in {t.i for t in span}
+                                                      for f in found):
                 continue
             head = min(span, key=_depth)
             if not _objects_ok(entry, head) and entry.objects:
                 continue
             found.append(_Trigger(entry, head, span[0].i, span[-1].i + 1))
-            used.update(t.i for t in span)
+            # "threatened to attack", "refused to withdraw": the complement verb is an
+            # event of its own (hypothetical, negated), so it stays free to trigger
+            used.update(t.i for t in span if t is head or t.pos_ != "VERB")
             break
     for k, tok in enumerate(tokens):
         if tok.i in used or tok.is_space:
@@ -162,8 +178,28 @@ def find_triggers(sent, lex: Lexicon) -> list[_Trigger]:
 # -- arguments -----------------------------------------------------------------------
 
 
+_ACCUSING = frozenset({"accuse", "blame", "charge", "suspect", "convict", "condemn", "criticize",
+                       "criticise", "indict", "sentence", "denounce", "fault"})
+
+
+def _accused(tok):
+    """"accused Russia of shelling": the accused (Russia) is the actor of the shelling."""
+    if tok.dep_ not in ("pobj", "pcomp") or tok.head.dep_ != "prep":
+        return None
+    if tok.head.lower_ not in ("of", "for", "over"):
+        return None
+    verb = tok.head.head
+    if verb.lemma_.lower() not in _ACCUSING:
+        return None
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    return objs or None
+
+
 def _subjects(tok):
     """Subject tokens of a predicate, following passives, control and coordination."""
+    accused = _accused(tok)
+    if accused:
+        return accused
     subs = [c for c in tok.children if c.dep_ in _SUBJ]
     if subs:
         return subs
@@ -218,14 +254,34 @@ def _verb_arguments(trig: _Trigger, index: ActorIndex) -> tuple[list[Ref], list[
         if not recipients:
             recipients = _resolve(index, [g for o in objs for g in o.children
                                           if g.dep_ == "poss"])
-    recipients += [r for r in _resolve(index, _prep_objects(tok, preps))
-                   if all(r.key != x.key for x in recipients)]
-    # "agreed with", "met with": the object of the event noun if the verb is light
+    def add(refs: list[Ref]) -> None:
+        for r in refs:
+            if all(r.key != x.key for x in recipients + actors):
+                recipients.append(r)
+
+    add(_resolve(index, _prep_objects(tok, preps)))
+    # "continued military aid to Mozambique": the object noun's own recipients
     for child in tok.children:
         if child.dep_ == "dobj" and child.pos_ == "NOUN":
-            for r in _resolve(index, _prep_objects(child, preps)):
-                if all(r.key != x.key for x in recipients):
-                    recipients.append(r)
+            add(_resolve(index, _prep_objects(child, preps | _OBJ_PREPS)))
+    for child in tok.children:
+        # "demanded that the US cancel ...": the subject of the demanded clause
+        if child.dep_ == "ccomp" and etype in _CLAUSE_RECIPIENT:
+            add(_resolve(index, [c for c in child.children if c.dep_ in ("nsubj", "nsubjpass")]))
+        # "agreed to provide aid for Romania and Poland", "offered troops to Lebanon"
+        if child.dep_ in ("xcomp", "ccomp"):
+            add(_resolve(index, [c for c in child.children if c.dep_ in ("dobj", "dative")]))
+            add(_resolve(index, _prep_objects(child, preps | _OBJ_PREPS)))
+            for obj in child.children:
+                if obj.dep_ == "dobj" and obj.pos_ == "NOUN":
+                    add(_resolve(index, _prep_objects(obj, preps | _OBJ_PREPS)))
+    # a visit: "arrived in Amman", "travelled to Beijing" (capitals stand for governments)
+    if etype == "CONSULT":
+        for pobj in _prep_objects(tok, frozenset({"in", "to"})):
+            hit = index.by_token.get(pobj.i)
+            if hit is not None and hit.how in ("capital", "name") and hit.entity is not None \
+                    and hit.entity.kind == "country":
+                add(index.refs_for(pobj))
     return actors, recipients
 
 
@@ -242,7 +298,10 @@ def _noun_arguments(trig: _Trigger, index: ActorIndex) -> tuple[list[Ref], list[
     recipients += _resolve(index, _prep_objects(tok, preps))
     # the nominal event is the object of a light or trigger verb: its subject acts
     head = tok.head
-    if tok.dep_ in ("dobj", "nsubjpass", "attr", "pobj", "conj") and head is not tok:
+    accused = _accused(tok)
+    if accused:
+        actors += [r for r in _resolve(index, accused) if all(r.key != x.key for x in actors)]
+    elif tok.dep_ in ("dobj", "nsubjpass", "attr", "pobj", "conj") and head is not tok:
         verb = head
         if tok.dep_ == "pobj" and head.dep_ in ("prep", "agent") and head.head is not head:
             verb = head.head
@@ -267,21 +326,143 @@ def _noun_arguments(trig: _Trigger, index: ActorIndex) -> tuple[list[Ref], list[
 
 
 def _dedupe(triggers: list[_Trigger]) -> list[_Trigger]:
-    """A nominal trigger that is the object of a verb trigger of the same type is the same
-    event ("signed an agreement", "launched an attack")."""
+    """A nominal trigger that is the object of a verb trigger is either the same event
+    ("signed an agreement", "launched an attack") or what that event acts upon ("lifted
+    the curfew", "rejected talks"). The same type: one event. Another type: the noun
+    event stands only if the verb makes it non-factual ("rejected talks": negated
+    talks); "lifted the curfew" is a concession, not a second, asserted curfew."""
     by_head = {t.head.i: t for t in triggers}
     keep = []
     for t in triggers:
         head = t.head.head
-        if t.entry.pos in ("noun", "phrase") and head is not t.head and t.head.dep_ in (
+        if t.head.pos_ in ("NOUN", "PROPN") and head is not t.head and t.head.dep_ in (
             "dobj", "nsubjpass", "pobj", "attr"
         ):
             verb = head.head if t.head.dep_ == "pobj" else head
             other = by_head.get(verb.i)
-            if other is not None and other.entry.type == t.entry.type:
+            if other is not None and other is not t and (
+                other.entry.type == t.entry.type
+                or factuality(t.head, event_type=t.entry.type) == "asserted"
+            ):
                 continue
         keep.append(t)
     return keep
+
+
+COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
+CONFLICTUAL = frozenset({"PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "REJECT"})
+_WILL = frozenset({"will", "would", "'ll", "shall", "wo"})
+_INTENT_VERBS = frozenset({"plan", "intend", "decide", "vow", "pledge", "promise", "offer",
+                           "prepare", "swear", "resolve", "commit", "seek", "aim", "want"})
+_REFUSALS = frozenset({"refuse", "fail", "decline"})
+_INTENT_ADJS = frozenset({"willing", "ready", "prepared", "determined", "eager", "keen"})
+_SPEECH = frozenset({"say", "tell", "declare", "announce", "insist", "state", "reiterate",
+                     "stress", "add", "warn", "conclude", "write", "argue", "demand"})
+
+
+def _intent_marker(tok):
+    """The word by which the subject states an intention to act: "will", "ready to",
+    "offered to", "plans to". Returns (marker token, negated) or None."""
+    neg = any(c.dep_ == "neg" for c in tok.children)
+    for c in tok.children:
+        if c.dep_ == "aux" and c.lower_ in _WILL:
+            return c, neg
+    node = tok
+    for _ in range(2):
+        if node.dep_ != "xcomp" or node.head is node:
+            break
+        head = node.head
+        hneg = neg or any(c.dep_ == "neg" for c in head.children)
+        if head.lemma_.lower() in _INTENT_VERBS or head.lower_ in _INTENT_ADJS:
+            return head, hneg
+        if head.lemma_.lower() in _REFUSALS:
+            return head, True
+        node = head
+    return None
+
+
+def _must(tok):
+    return next((c for c in tok.children if c.dep_ == "aux" and c.lower_ in ("must", "should")
+                 and tok.dep_ == "ccomp"), None)
+
+
+def _speaker(tok):
+    """Subject of the speech verb that reports the clause of ``tok`` ("X said Y must ...")."""
+    node = tok
+    for _ in range(3):
+        if node.head is node:
+            return []
+        if node.dep_ in ("ccomp", "conj", "xcomp") and node.head.lemma_.lower() in _SPEECH:
+            return _subjects(node.head)
+        node = node.head
+    return []
+
+
+def _derived(m: EventMention, tok, doc, index: ActorIndex) -> EventMention | None:
+    """PLOVER codes a stated intention as its own event: an intent to cooperate is AGREE,
+    an intent to act against someone is THREATEN, a refusal to cooperate is REJECT, and
+    "Y must do X" said by Z is a REQUEST from Z to Y."""
+    if m.factuality not in ("planned", "hypothetical", "negated"):
+        return None
+    if m.nominal and tok.dep_ in ("dobj", "nsubjpass", "attr") and tok.head.pos_ == "VERB":
+        tok = tok.head  # "will extend the curfew": the verb carries the intent
+    must = _must(tok)
+    if must is not None:
+        speaker = _resolve(index, _speaker(tok))
+        if not speaker:
+            return None
+        marker, etype = must, "REQUEST"
+        actors, recipients = speaker, m.actors + m.recipients
+    else:
+        found = _intent_marker(tok)
+        if found is None:
+            return None
+        marker, negated = found
+        unless = any(c.dep_ == "advcl" and any(g.lower_ == "unless" for g in c.children)
+                     for c in tok.children)
+        if unless and not negated:
+            etype = "THREATEN"  # "will withdraw its force unless ...": a conditional threat
+        elif m.type in COOPERATIVE:
+            etype = "REJECT" if negated else "AGREE"
+        elif m.type in CONFLICTUAL and not negated:
+            etype = "THREATEN"
+        else:
+            return None
+        actors, recipients = m.actors, m.recipients
+    start, end = (marker.idx, tok.idx + len(tok.text)) if 0 < tok.i - marker.i <= 4 else (
+        marker.idx, marker.idx + len(marker.text))
+    return EventMention(
+        type=etype, mode=None, factuality="asserted", weight=m.weight * 0.95,
+        trigger_start=start, trigger_end=end, sent_start=m.sent_start, sent_end=m.sent_end,
+        head_i=marker.i, depth=max(0, m.depth - 1), nominal=False, definite=False,
+        actors=list(actors), recipients=[r for r in recipients
+                                         if all(r.key != a.key for a in actors)],
+    )
+
+
+def _demands(sent, index: ActorIndex, covered: set[int]) -> list[EventMention]:
+    """"Russia said Sudan must return the helicopter": a REQUEST from the speaker to the
+    subject of the "must" clause, even when the demanded act has no trigger of its own."""
+    out = []
+    for tok in sent:
+        if tok.i in covered or tok.pos_ not in ("VERB", "AUX") or tok.dep_ != "ccomp":
+            continue
+        must = next((c for c in tok.children if c.dep_ == "aux" and c.lower_ == "must"), None)
+        if must is None or tok.head.lemma_.lower() not in _SPEECH:
+            continue
+        speaker = _resolve(index, _subjects(tok.head))
+        target = _resolve(index, [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")])
+        if not speaker or not target:
+            continue
+        end = tok.idx + len(tok.text) if tok.i - must.i <= 4 else must.idx + len(must.text)
+        out.append(EventMention(
+            type="REQUEST", mode=None, factuality="asserted", weight=0.9,
+            trigger_start=must.idx, trigger_end=end, sent_start=sent.start_char,
+            sent_end=sent.end_char, head_i=must.i, depth=_depth(tok.head), nominal=False,
+            definite=False, actors=speaker,
+            recipients=[r for r in target if all(r.key != a.key for a in speaker)],
+        ))
+    return out
 
 
 def extract_mentions(doc, index: ActorIndex, lex: Lexicon) -> list[EventMention]:
@@ -289,7 +470,10 @@ def extract_mentions(doc, index: ActorIndex, lex: Lexicon) -> list[EventMention]
     for sent in doc.sents:
         if not sent.text.strip():
             continue
-        for trig in _dedupe(find_triggers(sent, lex)):
+        triggers = _dedupe(find_triggers(sent, lex))
+        musts = {t.head.i for t in triggers if _must(t.head) is not None}
+        mentions.extend(_demands(sent, index, musts))
+        for trig in triggers:
             tok = trig.head
             nominal = tok.pos_ in ("NOUN", "PROPN")
             if nominal:
@@ -300,7 +484,7 @@ def extract_mentions(doc, index: ActorIndex, lex: Lexicon) -> list[EventMention]
             span_tokens = doc[trig.start : trig.end]
             definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these")
                            for c in tok.children)
-            mentions.append(EventMention(
+            mention = EventMention(
                 type=trig.entry.type,
                 mode=trig.entry.mode,
                 factuality=factuality(tok, event_type=trig.entry.type),
@@ -310,10 +494,14 @@ def extract_mentions(doc, index: ActorIndex, lex: Lexicon) -> list[EventMention]
                 sent_start=sent.start_char,
                 sent_end=sent.end_char,
                 head_i=tok.i,
-                depth=_depth(tok) if tok.sent.root is not tok else 0,
+                depth=_trigger_depth(tok),
                 nominal=nominal,
                 definite=definite,
                 actors=actors,
                 recipients=recipients,
-            ))
+            )
+            mentions.append(mention)
+            derived = _derived(mention, tok, doc, index)
+            if derived is not None:
+                mentions.append(derived)
     return mentions

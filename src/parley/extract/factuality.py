@@ -48,10 +48,11 @@ _CLIMB = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "a
 
 
 def _own_markers(tok, *, is_threat: bool) -> str | None:
+    # negation first: "would not withdraw" is negated, not merely hypothetical
+    if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in tok.children):
+        return "negated"
     for child in tok.children:
         lower = child.lower_
-        if child.dep_ == "neg" or (child.dep_ == "det" and lower == "no"):
-            return "negated"
         if child.dep_ in ("aux", "auxpass") and lower in _HYPO_MODALS:
             return "hypothetical"
         if child.dep_ in ("aux", "auxpass") and lower in _PLAN_MODALS:
@@ -98,7 +99,8 @@ def factuality(tok, *, event_type: str) -> str:
             particle = _NEG_PARTICLE.get(lemma)
             has_particle = particle is not None and any(
                 c.dep_ in ("prt", "prep") and c.lower_ == particle for c in node.children)
-            if lemma in NEGATING and (particle is None or has_particle):
+            if lemma in NEGATING and (particle is None or has_particle) and child.dep_ not in (
+                "nsubj", "nsubjpass", "csubj"):  # "the talks failed": they took place
                 return "negated"
             if lemma in REPORTED:
                 return "reported"

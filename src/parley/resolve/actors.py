@@ -24,6 +24,7 @@ from parley.resolve.kb import Entity, KnowledgeBase
 _MAX_NAME_TOKENS = 7
 _ENT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+_PRONOUNS_GROUP = frozenset({"it", "they", "we"})
 _SECTOR_LABEL = {
     "GOV": "government", "MIL": "military", "COP": "police", "JUD": "judiciary",
     "LEG": "legislature", "REB": "rebels", "OPP": "opposition", "CVL": "civilians",
@@ -98,7 +99,7 @@ class ActorIndex:
             found = None
             for j in range(min(n, i + _MAX_NAME_TOKENS), i, -1):
                 last = doc[j - 1]
-                if last.is_space or "\n" in doc[i:j].text:
+                if last.is_space or (last.is_punct and j - 1 > i) or "\n" in doc[i:j].text:
                     continue
                 key = fold(text[tok.idx : last.idx + len(last.text)])
                 refs = names.get(key)
@@ -144,6 +145,15 @@ class ActorIndex:
                 continue
             if any(k in self.by_token for k in range(ent.start, ent.end)):
                 continue
+            if ent.label_ in ("GPE", "NORP"):
+                entity = self._fuzzy_country(ent.text)
+                if entity is not None:
+                    hit = Hit(ent.start, ent.end, entity, "name" if ent.label_ == "GPE"
+                              else "adjective", "country")
+                    self.hits.append(hit)
+                    for k in range(ent.start, ent.end):
+                        self.by_token[k] = hit
+                    continue
             if ent.label_ in ("NORP", "LOC", "FAC"):
                 continue
             start, end = ent.start, ent.end
@@ -158,6 +168,17 @@ class ActorIndex:
             for k in range(start, end):
                 self.by_token[k] = hit
         self.hits.sort(key=lambda h: h.start_tok)
+
+    def _fuzzy_country(self, text: str) -> Entity | None:
+        """A misspelt country name or demonym ("Ethopia", "Quatar") in a named entity."""
+        key = fold(text)
+        if len(key) < 5:
+            return None
+        from rapidfuzz import fuzz, process
+
+        choices = _country_names(self.kb)
+        best = process.extractOne(key, choices.keys(), scorer=fuzz.ratio, score_cutoff=88)
+        return self.kb.entities.get(choices[best[0]]) if best else None
 
     # -- resolution ------------------------------------------------------------------
 
@@ -178,20 +199,34 @@ class ActorIndex:
         if t.lower_ in _PRONOUNS_PERSON:
             prior = self._last_person_before(t.idx)
             return [prior] if prior else []
+        if t.lower_ in _PRONOUNS_GROUP and t.dep_ in ("nsubj", "nsubjpass"):
+            return self._reported_speaker(t)
         sector = self._role_sector(t)
         if sector is not None:
-            # "the foreign ministers of Kenya, Ethiopia and Somalia" / "Chile's minister"
-            refs = self._modifier_refs(t, sector)
-            if refs:
-                return refs
+            # "Chile's foreign minister, Ana Morales,": the named person, who takes the
+            # title's country when the KB does not know her
             for child in t.children:
                 if child.dep_ == "appos":
-                    refs = self.refs_for(child)
+                    refs = [r for r in self.refs_for(child) if r.kind == "person"]
                     if refs:
                         return refs
-            return []
+            # "the foreign ministers of Kenya, Ethiopia and Somalia" / "Chile's minister"
+            return self._modifier_refs(t, sector)
         # "Chinese vessels", "a Russian missile": the modifier gives the country only.
         return self._modifier_refs(t, None, shallow=True)
+
+    def _reported_speaker(self, t) -> list[Ref]:
+        """"Hungary said it will support ...": "it" is the subject of the reporting verb."""
+        node = t.head
+        for _ in range(3):
+            if node.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or node.head is node:
+                return []
+            node = node.head
+            subj = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")
+                    and c.lower_ not in _PRONOUNS_GROUP]
+            if subj:
+                return self.refs_for(subj[0])
+        return []
 
     def _role_sector(self, t) -> str | None:
         table = role_sectors()
@@ -203,13 +238,11 @@ class ActorIndex:
                     (child.lower_, t.lower_))
                 if hit:
                     return hit
-        if (lemma,) in table:
-            # "police officers": a compound role noun decides ("police" -> COP)
-            for child in t.children:
-                if child.dep_ == "compound" and (child.lemma_.lower(),) in table:
-                    return table[(child.lemma_.lower(),)]
-            return table[(lemma,)]
-        return None
+        # "police officers", "opposition groups": a compound role noun decides
+        for child in t.children:
+            if child.dep_ == "compound" and (child.lemma_.lower(),) in table:
+                return table[(child.lemma_.lower(),)]
+        return table.get((lemma,))
 
     def _modifier_refs(self, t, sector: str | None, shallow: bool = False) -> list[Ref]:
         refs: list[Ref] = []
@@ -218,7 +251,8 @@ class ActorIndex:
         for child in t.children:
             if child.dep_ in ("amod", "compound", "poss", "nmod", "npadvmod", "nn"):
                 candidates.append(child)
-            elif not shallow and child.dep_ == "prep" and child.lower_ in ("of", "from", "for"):
+            elif not shallow and child.dep_ == "prep" and child.lower_ in ("of", "from", "for",
+                                                                           "in", "inside"):
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         candidates.extend([pobj, *pobj.conjuncts])
@@ -286,6 +320,8 @@ class ActorIndex:
                     return Ref(prior.key, prior.name, "person", prior.country, prior.sector,
                                span.start_char, span.end_char, span.text)
         country, sector = self._title_context(span)
+        if country is None and sector is not None:
+            country = self._nearest_country(span)
         ref = Ref(key, text, "person", country, sector, span.start_char, span.end_char, span.text)
         if key not in self.person_keys or (country and not self.person_keys[key].country):
             self.person_keys[key] = ref
@@ -325,6 +361,21 @@ class ActorIndex:
                 sector = table[(tok.lemma_.lower(),)]
         return country, sector
 
+    def _nearest_country(self, span) -> str | None:
+        """A titled person with no country given ("President X"): the country named
+        nearest in the same sentence is the best guess an analyst would make."""
+        best = None
+        for hit in self.hits:
+            if hit.entity is None or hit.start_tok < span.sent.start or (
+                    hit.start_tok >= span.sent.end):
+                continue
+            country = hit.entity.country
+            if country:
+                dist = abs(hit.start_tok - span.start)
+                if best is None or dist < best[0]:
+                    best = (dist, country)
+        return best[1] if best else None
+
     def _last_person_before(self, offset: int) -> Ref | None:
         best = None
         for hit in self.hits:
@@ -348,6 +399,18 @@ class ActorIndex:
             if ref is not None:
                 refs.append(ref)
         return refs
+
+
+def _country_names(kb: KnowledgeBase) -> dict[str, str]:
+    cached = getattr(kb, "_country_names", None)
+    if cached is None:
+        cached = {}
+        for key, refs in kb.names.items():
+            for r in refs:
+                if r.entity.startswith("country:") and r.how in ("name", "demonym", "adjective"):
+                    cached.setdefault(key, r.entity)
+        kb._country_names = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _first_words(kb: KnowledgeBase) -> frozenset[str]:

@@ -1,0 +1,358 @@
+"""Cross-report fusion: events from different articles that report one real-world event.
+
+Each coded document's events (already fused within the document) are matched, one by
+one, against the fused events already in the store. A report joins a fused event when
+
+  * the type matches (the same PLOVER type; or, with ``match_on="quad"``, the same quad
+    category),
+  * the factuality is compatible (equal, or both realis: asserted / reported),
+  * the participants overlap: Jaccard >= ``min_jaccard`` between the report's
+    participant keys and those of at least one report already in the fused event, or
+    of their union (a key is the actor's country ISO3, else the actor's name),
+  * the anchor dates are within ``window_days``: the anchor is the event's date when it
+    is known to the day, else the article's publication date,
+  * the places are compatible: the same country, or either unknown (with
+    ``strict_place=False`` different countries fuse too, and become a conflict),
+  * and the fused event holds no other event of the same article (the in-document
+    fusion already decided those are different events).
+
+Among several candidates the best participant overlap wins, then the closest date,
+then the most sources. Disagreements between the new report and the reports of other
+articles in the fused event (dates, participant sets, place) are returned as
+``Disagreement`` records for the store to keep as conflicts with evidence from each
+article. This module holds the decisions only; ``parley.store`` finds the candidates
+(an indexed query on type and anchor window) and writes the result.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+QUAD: dict[str, int] = {
+    "AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 1,
+    "COOPERATE": 2, "AID": 2, "RETREAT": 2,
+    "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "THREATEN": 3,
+    "PROTEST": 4, "SANCTION": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4,
+}
+_REALIS = frozenset({"asserted", "reported"})
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+@dataclass(frozen=True)
+class Party:
+    """A participant of a report, by key (country ISO3, else the actor's name)."""
+
+    key: str
+    name: str
+    country: str | None
+    kind: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """One document event, in the terms cross-report fusion needs."""
+
+    article_id: int
+    canonical_id: int  # the article, or the original it is a near-duplicate of
+    published: date | None
+    type: str
+    factuality: str
+    parties: tuple[Party, ...] = ()
+    date: date | None = None
+    precision: str | None = None
+    date_disputed: bool = False
+    mode: str | None = None
+    context: str | None = None
+    place_name: str | None = None
+    place_country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    confidence: float = 0.0
+    span: tuple[int, int] = (0, 0)  # the first mention's sentence: evidence
+    mention_id: int | None = None
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(p.key for p in self.parties)
+
+    @property
+    def anchor(self) -> date | None:
+        """The date a report is matched on: a day-precision date, else publication."""
+        if self.date is not None and self.precision == "day":
+            return self.date
+        return self.published or self.date
+
+    def evidence(self) -> dict[str, int]:
+        return {"article_id": self.article_id, "start": self.span[0], "end": self.span[1]}
+
+
+@dataclass
+class Fused:
+    """A stored fused event as a list of its reports."""
+
+    id: int | None
+    members: list[Report] = field(default_factory=list)
+
+    def summary(self) -> Summary:
+        return summarise(self.members)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the store keeps on a fused event, recomputed from its reports."""
+
+    type: str
+    mode: str | None
+    context: str | None
+    factuality: str
+    date: date | None
+    precision: str | None
+    date_disputed: bool
+    ref_date: date | None
+    anchor_date: date | None
+    place_name: str | None
+    place_country: str | None
+    lat: float | None
+    lon: float | None
+    parties: tuple[Party, ...]
+    source_count: int
+    mention_count: int
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    kind: Literal["date", "participants", "place", "type"]
+    detail: str
+    evidence: tuple[dict[str, int], ...]
+
+
+@dataclass(frozen=True)
+class FusionRule:
+    window_days: int = 3
+    min_jaccard: float = 0.5
+    match_on: Literal["type", "quad"] = "type"
+    strict_place: bool = True
+
+    def types_for(self, event_type: str) -> tuple[str, ...]:
+        """The stored types a report of ``event_type`` may join."""
+        if self.match_on == "quad":
+            return tuple(t for t, q in QUAD.items() if q == QUAD[event_type])
+        return (event_type,)
+
+    def window(self, anchor: date) -> tuple[date, date]:
+        step = timedelta(days=self.window_days)
+        return anchor - step, anchor + step
+
+    def score(self, report: Report, fused: Fused) -> tuple[float, int, int] | None:
+        """How well ``report`` fits ``fused`` (higher is better), or None for no match."""
+        if not fused.members or not report.keys or report.anchor is None:
+            return None
+        if any(m.article_id == report.article_id for m in fused.members):
+            return None
+        head = fused.summary()
+        if head.type not in self.types_for(report.type):
+            return None
+        if not _factuality_compatible(report.factuality, head.factuality):
+            return None
+        if head.anchor_date is None:
+            return None
+        distance = abs((report.anchor - head.anchor_date).days)
+        if distance > self.window_days:
+            return None
+        if (self.strict_place and report.place_country and head.place_country
+                and report.place_country != head.place_country):
+            return None
+        union = frozenset(p.key for p in head.parties)
+        overlap = max([jaccard(report.keys, union)]
+                      + [jaccard(report.keys, m.keys) for m in fused.members])
+        if overlap < self.min_jaccard:
+            return None
+        return overlap, -distance, head.source_count
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def _factuality_compatible(a: str, b: str) -> bool:
+    return a == b or (a in _REALIS and b in _REALIS)
+
+
+def best_match(rule: FusionRule, report: Report, candidates: Iterable[Fused]) -> Fused | None:
+    """The candidate ``report`` joins, or None when it is a new event."""
+    best: tuple[tuple[float, int, int], int, Fused] | None = None
+    for fused in candidates:
+        score = rule.score(report, fused)
+        if score is None:
+            continue
+        # ties: the older fused event (lower id) wins, so the result is deterministic
+        key = (score, -(fused.id or 0))
+        if best is None or key > (best[0], best[1]):
+            best = (score, -(fused.id or 0), fused)
+    return best[2] if best else None
+
+
+def _period(value: date, precision: str | None) -> tuple[date, date]:
+    if precision == "week":
+        return value, value + timedelta(days=6)
+    if precision == "month":
+        last = calendar.monthrange(value.year, value.month)[1]
+        return value.replace(day=1), value.replace(day=last)
+    if precision == "year":
+        return value.replace(month=1, day=1), value.replace(month=12, day=31)
+    return value, value
+
+
+def dates_agree(a: date | None, pa: str | None, b: date | None, pb: str | None) -> bool:
+    """Unknown agrees with anything; a coarse date agrees with the days inside it."""
+    if a is None or b is None:
+        return True
+    (a0, a1), (b0, b1) = _period(a, pa), _period(b, pb)
+    return (a0 <= b0 and b1 <= a1) or (b0 <= a0 and a1 <= b1)
+
+
+def _fmt_keys(keys: frozenset[str]) -> str:
+    return "{" + ", ".join(sorted(keys)) + "}"
+
+
+def disagreements(rule: FusionRule, report: Report, fused: Fused) -> list[Disagreement]:
+    """How ``report`` differs from the reports of *other* articles in ``fused``.
+
+    Near-duplicate copies of one article are one source: they are not compared with
+    each other.
+    """
+    others = [m for m in fused.members if m.canonical_id != report.canonical_id]
+    out: list[Disagreement] = []
+
+    def add(kind, detail: str, against: Sequence[Report]) -> None:
+        seen: set[int] = set()
+        evidence = [report.evidence()]
+        for m in against:
+            if m.article_id not in seen:
+                seen.add(m.article_id)
+                evidence.append(m.evidence())
+        out.append(Disagreement(kind=kind, detail=detail, evidence=tuple(evidence)))
+
+    dated = [m for m in others if not dates_agree(report.date, report.precision,
+                                                   m.date, m.precision)]
+    if dated:
+        values = [f"{report.date} (article {report.article_id})"] + [
+            f"{m.date} (article {m.article_id})" for m in _first_per_article(dated)]
+        add("date", "reports give different dates: " + ", ".join(values), dated)
+
+    differ = [m for m in others if m.keys and report.keys and m.keys != report.keys]
+    if differ:
+        values = [f"{_fmt_keys(report.keys)} (article {report.article_id})"] + [
+            f"{_fmt_keys(m.keys)} (article {m.article_id})" for m in _first_per_article(differ)]
+        add("participants", "reports name different participants: " + "; ".join(values),
+            differ)
+
+    placed = [m for m in others if _places_disagree(report, m)]
+    if placed:
+        values = [f"{_place_label(report)} (article {report.article_id})"] + [
+            f"{_place_label(m)} (article {m.article_id})" for m in _first_per_article(placed)]
+        add("place", "reports give different places: " + ", ".join(values), placed)
+
+    if rule.match_on != "type":
+        typed = [m for m in others if m.type != report.type]
+        if typed:
+            values = [f"{report.type} (article {report.article_id})"] + [
+                f"{m.type} (article {m.article_id})" for m in _first_per_article(typed)]
+            add("type", "reports give different event types: " + ", ".join(values), typed)
+    return out
+
+
+def _first_per_article(reports: Sequence[Report]) -> list[Report]:
+    seen: dict[int, Report] = {}
+    for m in reports:
+        seen.setdefault(m.article_id, m)
+    return list(seen.values())
+
+
+def _place_label(r: Report) -> str:
+    return f"{r.place_name} ({r.place_country or '?'})"
+
+
+def _places_disagree(a: Report, b: Report) -> bool:
+    if a.place_country and b.place_country and a.place_country != b.place_country:
+        return True
+    # two different towns in one country; a country-level place (no coordinates) is
+    # only less precise, not a disagreement
+    return (a.place_country is not None and a.place_country == b.place_country
+            and a.lat is not None and b.lat is not None and a.place_name != b.place_name)
+
+
+def _most_common(values: Sequence, default=None):
+    """The most frequent value, ties going to the one seen first."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return default
+    counts = Counter(present)
+    top = max(counts.values())
+    return next(v for v in present if counts[v] == top)
+
+
+def summarise(members: Sequence[Report]) -> Summary:
+    """The fused event's fields from its reports (order: as they were ingested)."""
+    if not members:
+        raise ValueError("a fused event needs at least one report")
+    event_type = _most_common([m.type for m in members])
+    typed = [m for m in members if m.type == event_type]
+    factuality = ("asserted" if any(m.factuality == "asserted" for m in members)
+                  else _most_common([m.factuality for m in members]))
+
+    dated = [m for m in members if m.date is not None]
+    if dated:
+        # the date most reports give; among equally common ones, the most precise
+        counts = Counter((m.date, m.precision) for m in dated)
+        first_seen = {k: i for i, k in reversed(list(enumerate((m.date, m.precision)
+                                                                for m in dated)))}
+        chosen = max(counts, key=lambda k: (counts[k], -_PRECISION_RANK.get(k[1] or "", 9),
+                                            -first_seen[k]))
+        event_date, precision = chosen
+        date_disputed = any(m.date_disputed for m in members) or any(
+            not dates_agree(a.date, a.precision, b.date, b.precision)
+            for i, a in enumerate(dated) for b in dated[i + 1:])
+    else:
+        event_date, precision, date_disputed = None, None, any(m.date_disputed
+                                                               for m in members)
+    published = [m.published for m in members if m.published is not None]
+    earliest = min(published) if published else None
+    anchor = event_date if precision == "day" else (earliest or event_date)
+
+    placed = [m for m in members if m.place_name]
+    place = _most_common([(m.place_name, m.place_country) for m in placed])
+    at = next((m for m in placed if (m.place_name, m.place_country) == place), None)
+
+    parties: dict[str, Party] = {}
+    for m in members:
+        for p in m.parties:
+            parties.setdefault(p.key, p)
+    return Summary(
+        type=event_type,
+        mode=_most_common([m.mode for m in typed]),
+        context=_most_common([m.context for m in typed]),
+        factuality=factuality,
+        date=event_date,
+        precision=precision,
+        date_disputed=date_disputed,
+        ref_date=event_date or earliest,
+        anchor_date=anchor,
+        place_name=at.place_name if at else None,
+        place_country=at.place_country if at else None,
+        lat=at.lat if at else None,
+        lon=at.lon if at else None,
+        parties=tuple(parties.values()),
+        source_count=len({m.canonical_id for m in members}),
+        mention_count=len(members),
+        confidence=max(m.confidence for m in members),
+    )

@@ -1,0 +1,154 @@
+"""Opening a store: database URLs, the SQLite settings for one writer and many readers.
+
+``--db`` (or ``PARLEY_DB``) takes a SQLAlchemy URL or a bare path; a bare path is a
+SQLite file. SQLite runs in WAL mode with a busy timeout, so ``parley events`` reads a
+consistent snapshot while ``parley ingest`` writes; write transactions start with
+``BEGIN IMMEDIATE`` so two writers queue on the lock instead of failing half-way. On
+PostgreSQL writers serialise on a transaction-scoped advisory lock.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from parley.errors import StoreError
+from parley.store.schema import SCHEMA_VERSION, current_version, migrate
+
+DEFAULT_DB = "parley.db"
+# milliseconds a SQLite connection waits for the write lock before giving up
+BUSY_TIMEOUT_MS = int(os.environ.get("PARLEY_DB_BUSY_TIMEOUT", "60000"))
+# arbitrary constant: the advisory lock id Parley writers take on PostgreSQL
+_PG_WRITE_LOCK = 0x5041524C  # "PARL"
+
+
+def resolve_url(db: str | None = None) -> str:
+    """``--db`` value, else ``PARLEY_DB``, else ``./parley.db``, as a SQLAlchemy URL."""
+    value = db or os.environ.get("PARLEY_DB") or DEFAULT_DB
+    if "://" not in value:
+        return "sqlite:///" + str(Path(value).expanduser().absolute())
+    if value.startswith(("postgresql://", "postgres://")):
+        # psycopg (3) is the driver Parley installs; SQLAlchemy's default is psycopg2
+        value = "postgresql+psycopg://" + value.split("://", 1)[1]
+    return value
+
+
+def _sqlite_path(url: str) -> Path | None:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record) -> None:
+        # let SQLAlchemy's "begin" hook below issue BEGIN, not the sqlite3 module
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        # WAL + NORMAL survives a killed process; only a power cut can lose a commit
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # IMMEDIATE takes the write lock up front: a deferred transaction that reads
+        # and then writes can fail with SQLITE_BUSY without waiting out busy_timeout
+        write = conn.get_execution_options().get("parley_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+class Store:
+    """An open store: an engine plus the read and write transaction helpers."""
+
+    def __init__(self, engine: Engine, url: str):
+        self.engine = engine
+        self.url = url
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction: one consistent snapshot, never blocks the writer."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction: committed whole on exit, rolled back on error."""
+        with self.engine.connect().execution_options(parley_write=True) as conn:
+            with conn.begin():
+                if self.dialect == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                                 {"k": _PG_WRITE_LOCK})
+                yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def display_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def open_store(db: str | None = None, *, create: bool = True) -> Store:
+    """Open (and, with ``create``, create or upgrade) the store at ``db``.
+
+    Raises ``StoreError`` for a bad URL, a missing SQLite file when ``create`` is
+    false, an unreachable server, or a database that is not a Parley store.
+    """
+    url = resolve_url(db)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"not a database URL: {url!r}") from None
+    if parsed.get_backend_name() == "sqlite":
+        path = _sqlite_path(url)
+        if path is not None:
+            if not create and not path.exists():
+                raise StoreError("no store here (run 'parley ingest' first)",
+                                 source=str(path))
+            if not path.parent.is_dir():
+                raise StoreError("directory does not exist", source=str(path.parent))
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot use {display_url(url)}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    store = Store(engine, url)
+    try:
+        with store.read() as conn:
+            version = current_version(conn)
+        if version != SCHEMA_VERSION:
+            if version is None and not create:
+                raise StoreError("not a Parley store (no schema_version table)",
+                                 source=display_url(url))
+            with store.write() as conn:
+                migrate(conn)
+    except DBAPIError as exc:
+        store.close()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StoreError(f"cannot open the store: {reason}",
+                         source=display_url(url)) from None
+    except StoreError:
+        store.close()
+        raise
+    return store

@@ -1,0 +1,257 @@
+"""The store's tables (SQLAlchemy Core) and their versioning.
+
+``METADATA`` always describes the *current* schema. A new database is created from it
+and stamped with ``SCHEMA_VERSION``; an older database is brought forward by the
+functions in ``MIGRATIONS``, one version at a time, each in the same transaction as
+its stamp. To change the schema: edit the tables below, bump ``SCHEMA_VERSION`` and
+append a migration that turns version N-1 into N (plain Core DDL or ``ALTER TABLE``
+through ``conn.execute``), so both paths end at the same shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+    select,
+)
+
+from parley.errors import StoreError
+
+SCHEMA_VERSION = 1
+
+METADATA = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+schema_version = Table(
+    "schema_version", METADATA,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+    Column("description", String(200), nullable=False),
+)
+
+articles = Table(
+    "articles", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("doc_id", String(300), nullable=False),  # the input's own id (not unique)
+    Column("source", Text, nullable=False),  # file name and line it was read from
+    Column("url", Text),
+    Column("published", Date),
+    Column("title", Text),
+    Column("text", Text, nullable=False),
+    # sha256 of the whitespace-normalised text: the same report read twice is a no-op
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("near_duplicate_of", Integer, ForeignKey("articles.id")),
+    Column("similarity", Float),  # estimated Jaccard with ``near_duplicate_of``
+    Column("minhash", LargeBinary),  # 128 x uint32 signature (datasketch affine32)
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    # the coded document contract without ``text`` (kept once, in the column above)
+    Column("document", JSON, nullable=False),
+)
+Index(None, articles.c.published)
+Index(None, articles.c.near_duplicate_of)
+
+# The persisted LSH index: one row per (band, bucket) of each original article.
+minhash_bands = Table(
+    "minhash_bands", METADATA,
+    Column("band", SmallInteger, primary_key=True, autoincrement=False),
+    Column("bucket", BigInteger, primary_key=True, autoincrement=False),
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True,
+           autoincrement=False),
+)
+
+actors = Table(
+    "actors", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
+    Column("local_id", String(20), nullable=False),  # "a1" in the document
+    Column("name", Text, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("country", String(8)),
+    Column("sector", String(60)),
+    Column("key", Text, nullable=False),  # participant key: country ISO3, else the name
+    Column("aliases", JSON, nullable=False),
+    Column("spans", JSON, nullable=False),  # [{start, end}] in the article text
+    UniqueConstraint("article_id", "local_id"),
+)
+Index(None, actors.c.key)
+
+# One row per event of a coded document (the document already fused its own mentions).
+mentions = Table(
+    "mentions", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
+    Column("event_local_id", String(20), nullable=False),  # "e1" in the document
+    Column("type", String(12), nullable=False),
+    Column("mode", String(40)),
+    Column("context", String(60)),
+    Column("factuality", String(16), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("date", Date),
+    Column("date_precision", String(8)),
+    Column("date_disputed", Boolean, nullable=False, default=False),
+    Column("place_name", Text),
+    Column("place_country", String(8)),
+    Column("lat", Float),
+    Column("lon", Float),
+    # first mention's sentence and trigger; ``spans`` has every mention
+    Column("mention_start", Integer),
+    Column("mention_end", Integer),
+    Column("trigger_start", Integer),
+    Column("trigger_end", Integer),
+    Column("spans", JSON, nullable=False),
+    UniqueConstraint("article_id", "event_local_id"),
+)
+
+mention_participants = Table(
+    "mention_participants", METADATA,
+    Column("mention_id", Integer, ForeignKey("mentions.id"), primary_key=True,
+           autoincrement=False),
+    Column("actor_id", Integer, ForeignKey("actors.id"), primary_key=True,
+           autoincrement=False),
+    Column("position", SmallInteger, nullable=False),  # order in the document event
+    Column("key", Text, nullable=False),
+    Column("role", String(12), nullable=False),
+    Column("disputed", Boolean, nullable=False, default=False),
+)
+
+fused_events = Table(
+    "fused_events", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("type", String(12), nullable=False),
+    Column("mode", String(40)),
+    Column("context", String(60)),
+    Column("factuality", String(16), nullable=False),
+    Column("date", Date),  # what most reports say; null when none gives a date
+    Column("date_precision", String(8)),
+    Column("date_disputed", Boolean, nullable=False, default=False),
+    # ``date`` if known, else the earliest publication date: for filters and series
+    Column("ref_date", Date),
+    # day-precision ``date``, else the earliest publication date: for matching reports
+    Column("anchor_date", Date),
+    Column("place_name", Text),
+    Column("place_country", String(8)),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("disputed", Boolean, nullable=False, default=False),
+    Column("source_count", Integer, nullable=False),  # distinct non-duplicate articles
+    Column("mention_count", Integer, nullable=False),  # document events linked to it
+    Column("confidence", Float, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+# the candidate query of cross-report fusion: type + anchor date window
+Index(None, fused_events.c.type, fused_events.c.anchor_date)
+Index(None, fused_events.c.ref_date)
+
+fused_participants = Table(
+    "fused_participants", METADATA,
+    Column("fused_event_id", Integer, ForeignKey("fused_events.id"), primary_key=True,
+           autoincrement=False),
+    Column("key", Text, primary_key=True),
+    Column("position", SmallInteger, nullable=False),  # order of first appearance
+    Column("name", Text, nullable=False),
+    Column("country", String(8)),
+    Column("kind", String(20), nullable=False),
+    Column("role", String(12), nullable=False),
+)
+Index(None, fused_participants.c.key)
+
+fused_event_mentions = Table(
+    "fused_event_mentions", METADATA,
+    Column("fused_event_id", Integer, ForeignKey("fused_events.id"), nullable=False),
+    Column("mention_id", Integer, ForeignKey("mentions.id"), primary_key=True,
+           autoincrement=False),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
+    # the article, or the original it is a near-duplicate of: what a "source" is
+    Column("canonical_article_id", Integer, ForeignKey("articles.id"), nullable=False),
+)
+Index(None, fused_event_mentions.c.fused_event_id)
+
+conflicts = Table(
+    "conflicts", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("fused_event_id", Integer, ForeignKey("fused_events.id")),
+    Column("mention_id", Integer, ForeignKey("mentions.id")),
+    Column("scope", String(12), nullable=False),  # 'document' or 'reports'
+    Column("kind", String(16), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("evidence", JSON, nullable=False),  # [{article_id, start, end}]
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+Index(None, conflicts.c.fused_event_id)
+
+Migration = Callable[[Connection], None]
+
+# (version it produces, description, function from the previous version). Empty while
+# the schema is at version 1.
+MIGRATIONS: Sequence[tuple[int, str, Migration]] = ()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def current_version(conn: Connection) -> int | None:
+    """The version stamped in the database, or None when it holds no Parley schema."""
+    if not inspect(conn).has_table("schema_version"):
+        return None
+    return conn.execute(select(schema_version.c.version)
+                        .order_by(schema_version.c.version.desc()).limit(1)).scalar()
+
+
+def migrate(conn: Connection, *, target: int = SCHEMA_VERSION,
+            migrations: Sequence[tuple[int, str, Migration]] | None = None,
+            metadata: MetaData = METADATA) -> int:
+    """Create or upgrade the schema inside ``conn``'s transaction; return the version.
+
+    Callers hold the write lock (``Store.write``) so two processes opening a new
+    database at once do not both create it.
+    """
+    steps = MIGRATIONS if migrations is None else migrations
+    version = current_version(conn)
+    if version is None:
+        if inspect(conn).get_table_names():
+            # never write our tables into somebody else's database
+            raise StoreError("the database has tables but no Parley schema_version; "
+                             "point --db at an empty or Parley database")
+        metadata.create_all(conn)
+        conn.execute(schema_version.insert().values(
+            version=target, applied_at=now(), description="created"))
+        return target
+    if version > target:
+        raise StoreError(f"the database is at schema version {version}, newer than this "
+                         f"Parley understands ({target}); upgrade Parley")
+    for number, description, step in sorted(steps, key=lambda s: s[0]):
+        if version < number <= target:
+            step(conn)
+            conn.execute(schema_version.insert().values(
+                version=number, applied_at=now(), description=description))
+            version = number
+    if version != target:
+        raise StoreError(f"no migration from schema version {version} to {target}")
+    return version
