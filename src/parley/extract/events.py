@@ -34,7 +34,7 @@ RECIPIENT_PREPS: dict[str, frozenset[str]] = {
     "SANCTION": frozenset({"on", "against", "upon", "from"}),
     "MOBILIZE": frozenset({"against", "near", "on"}),
     "COERCE": frozenset({"on", "against", "from"}),
-    "ASSAULT": frozenset({"on", "against", "at", "in"}),
+    "ASSAULT": frozenset({"on", "against", "at"}),
 }
 # Verbs that carry a nominal event: "held talks", "launched airstrikes", "imposed sanctions".
 LIGHT_VERBS = frozenset({
@@ -47,7 +47,7 @@ LIGHT_VERBS = frozenset({
 _SUBJ = ("nsubj", "csubj")
 _OBJ_PREPS = frozenset({"to", "for", "with", "against", "on", "from"})
 # Types whose demanded/claimed clause names the recipient: "demanded that Y ...".
-_CLAUSE_RECIPIENT = frozenset({"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"})
+_CLAUSE_RECIPIENT = frozenset({"REQUEST", "ACCUSE", "REJECT", "SUPPORT"})
 
 
 @dataclass

@@ -86,7 +86,8 @@ def resolve_date(cluster: EventCluster, event_id: str) -> tuple[EventDate, list[
     if len(values) == 1:
         return EventDate(value=first.date_value, precision=first.date_precision,
                          candidates=values), []
-    evidence = [Span(start=m.date_expr[0], end=m.date_expr[1]) for m in dated if m.date_expr]
+    spans = dict.fromkeys(m.date_expr for m in dated if m.date_expr)
+    evidence = [Span(start=a, end=b) for a, b in spans]
     detail = "mentions of this event give different dates: " + ", ".join(values)
     return (
         EventDate(value=first.date_value, precision=first.date_precision, disputed=True,

@@ -118,6 +118,9 @@ def article_from_html(html: str, *, source: str, id: str | None = None,
     )
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if not text:
+        # trafilatura discards fragments it finds too short to be an article
+        text = _fallback_text(html)
+    if not text:
         raise InputUnreadable("no article text found in the HTML", source=source)
     page_title = (getattr(doc, "title", None) or None) if doc is not None else None
     lines = text.split("\n")
@@ -138,6 +141,28 @@ def article_from_html(html: str, *, source: str, id: str | None = None,
         url=url,
         source=source,
     )
+
+
+_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
+_JUNK = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template",
+         "iframe", "svg")
+
+
+def _fallback_text(html: str) -> str:
+    """Block-level text of a small HTML fragment, without scripts and page furniture."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    for bad in list(root.iter(*_JUNK)):
+        bad.drop_tree()
+    lines = [" ".join(el.text_content().split()) for el in root.iter(*_BLOCKS)]
+    lines = [line for line in lines if line]
+    if not lines:
+        lines = [" ".join(root.text_content().split())]
+    return "\n".join(line for line in lines if line)
 
 
 def _looks_html(name: str, data: bytes) -> bool:

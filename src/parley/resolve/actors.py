@@ -161,6 +161,10 @@ class ActorIndex:
                 start += 1
             while end > start and self.doc[end - 1].is_punct:
                 end -= 1
+            if ent.label_ == "PERSON":
+                # the small model often tags only the surname: take given names too
+                while start > 0 and self._given_name(self.doc[start - 1]):
+                    start -= 1
             if start == end:
                 continue
             hit = Hit(start, end, None, "ner", ent.label_)
@@ -168,6 +172,11 @@ class ActorIndex:
             for k in range(start, end):
                 self.by_token[k] = hit
         self.hits.sort(key=lambda h: h.start_tok)
+
+    def _given_name(self, tok) -> bool:
+        return (tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.text[1:].islower()
+                and tok.i not in self.by_token and not tok.ent_type_ in ("GPE", "ORG", "NORP")
+                and (tok.lemma_.lower(),) not in role_sectors())
 
     def _fuzzy_country(self, text: str) -> Entity | None:
         """A misspelt country name or demonym ("Ethopia", "Quatar") in a named entity."""
@@ -257,6 +266,15 @@ class ActorIndex:
                     if pobj.dep_ == "pobj":
                         candidates.extend([pobj, *pobj.conjuncts])
         for c in candidates:
+            if c.dep_ == "poss" and c.lower_ in ("its", "their"):
+                # "its defence minister": the country or group named last before it
+                prior = self._nearest_before(c)
+                if prior is not None and id(prior) not in seen_hits:
+                    seen_hits.add(id(prior))
+                    ref = self._ref_from_hit(prior, context=t, sector=sector)
+                    if ref:
+                        refs.append(ref)
+                continue
             for tok in [c, *(x for x in c.subtree
                              if x.dep_ in ("compound", "poss", "amod", "conj"))]:
                 hit = self.by_token.get(tok.i)
@@ -360,6 +378,16 @@ class ActorIndex:
             if sector is None and (tok.lemma_.lower(),) in table:
                 sector = table[(tok.lemma_.lower(),)]
         return country, sector
+
+    def _nearest_before(self, tok) -> Hit | None:
+        best = None
+        for hit in self.hits:
+            if hit.start_tok >= tok.i:
+                break
+            if hit.start_tok >= tok.sent.start and hit.entity is not None and (
+                    hit.entity.kind in ("country", "organisation", "group")):
+                best = hit
+        return best
 
     def _nearest_country(self, span) -> str | None:
         """A titled person with no country given ("President X"): the country named

@@ -111,15 +111,26 @@ def _read_yaml(path: str, text: str) -> object:
         raise KnowledgeError(f"not valid YAML: {exc}".replace("\n", " "), source=path) from None
 
 
-def _merge(base: list[dict], extra: list[dict], source: str) -> list[dict]:
+def _merge(base: list[dict], extra: list[dict], source: str,
+           union: tuple[str, ...] = ()) -> list[dict]:
+    """Records of ``extra`` override the keys they set on same-id records of ``base``.
+
+    ``union`` keys are combined instead: the built-in people files each hold part of a
+    person's career (Kaja Kallas: Estonian PM in one, EU post in the other)."""
     by_id = {r["id"]: r for r in base}
     for rec in extra:
         if not isinstance(rec, dict) or "id" not in rec:
             raise KnowledgeError("every record needs an 'id'", source=source)
-        if rec["id"] in by_id:
-            by_id[rec["id"]] = {**by_id[rec["id"]], **rec}
-        else:
+        old = by_id.get(rec["id"])
+        if old is None:
             by_id[rec["id"]] = rec
+            continue
+        merged = {**old, **rec}
+        for key in union:
+            if key in old and key in rec:
+                items = list(old[key] or []) + [x for x in rec[key] or [] if x not in (old[key] or [])]
+                merged[key] = items
+        by_id[rec["id"]] = merged
     return list(by_id.values())
 
 
@@ -146,7 +157,7 @@ def load_raw(user_file: str | None = None) -> dict[str, list[dict]]:
             data = _read_yaml(f"parley/data/kb/{name}", res.read_text(encoding="utf-8")) or []
             if not isinstance(data, list):
                 raise KnowledgeError("expected a list of records", source=name)
-            records = _merge(records, data, name)
+            records = _merge(records, data, name, union=("roles", "aliases"))
         raw[section] = records
     if user_file:
         path = Path(user_file)
@@ -211,7 +222,7 @@ def build(raw: dict[str, list[dict]]) -> KnowledgeBase:
             name(n, eid, "name")
     for p in raw.get("people", []):
         eid, source = p["id"], "people"
-        offices = tuple(
+        offices = tuple(sorted((
             Office(
                 office=r.get("office", "other"), country=r.get("country"),
                 sector=r.get("sector") or "GOV",
@@ -219,7 +230,7 @@ def build(raw: dict[str, list[dict]]) -> KnowledgeBase:
                 end=_as_date(r.get("end"), source, eid), org=r.get("org"),
             )
             for r in p.get("roles") or []
-        )
+        ), key=lambda o: o.start))
         country = offices[-1].country if offices else p.get("country")
         kb.entities[eid] = Entity(
             id=eid, name=p["name"], kind="person", country=country,

@@ -159,7 +159,7 @@ def _code(coder: Coder, batch: list[Article]) -> list[Document | ParleyError]:
         return list(coder(batch))
     except ParleyError:
         raise
-    except Exception:
+    except Exception:  # noqa: BLE001 - retried one by one below
         # one article broke the batch: code them one by one to find it
         out: list[Document | ParleyError] = []
         for article in batch:
@@ -386,13 +386,14 @@ def _fuse(conn: Connection, rep: Report, rule: FusionRule, report: IngestReport)
 
 def _write_fused(conn: Connection, fused: Fused, *, disputed: bool) -> int:
     s = fused.summary()
-    values = dict(
-        type=s.type, mode=s.mode, context=s.context, factuality=s.factuality, date=s.date,
-        date_precision=s.precision, date_disputed=s.date_disputed, ref_date=s.ref_date,
-        anchor_date=s.anchor_date, place_name=s.place_name, place_country=s.place_country,
-        lat=s.lat, lon=s.lon, source_count=s.source_count, mention_count=s.mention_count,
-        confidence=s.confidence, updated_at=now(),
-    )
+    values = {
+        "type": s.type, "mode": s.mode, "context": s.context, "factuality": s.factuality,
+        "date": s.date, "date_precision": s.precision, "date_disputed": s.date_disputed,
+        "ref_date": s.ref_date, "anchor_date": s.anchor_date, "place_name": s.place_name,
+        "place_country": s.place_country, "lat": s.lat, "lon": s.lon,
+        "source_count": s.source_count, "mention_count": s.mention_count,
+        "confidence": s.confidence, "updated_at": now(),
+    }
     if fused.id is None:
         fid = conn.execute(insert(fused_events).values(
             **values, disputed=disputed or s.date_disputed, created_at=now(),

@@ -1,0 +1,235 @@
+"""Writing query results: table, JSON, CSV, Parquet, GDELT-style TSV, POLECAT-style JSONL.
+
+Writers take iterables of records from ``parley.store.queries`` and stream them, so a
+bulk export never holds the archive in memory (Parquet is written in row groups).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Connection
+
+from parley.store import queries
+from parley.store.dyadic import PeriodRow, score_table
+from parley.store.queries import DyadRecord, EventFilter, EventRecord
+
+EVENT_COLUMNS = ("id", "date", "date_precision", "ref_date", "type", "mode", "quad_class",
+                 "score", "factuality", "participants", "place_name", "place_country",
+                 "source_count", "mention_count", "disputed", "confidence")
+DYAD_COLUMNS = ("event_id", "date", "actor1_code", "actor1_name", "actor2_code",
+                "actor2_name", "type", "mode", "quad_class", "score", "source_count",
+                "factuality", "place_name", "place_country")
+GDELT_COLUMNS = ("GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor1Name", "Actor2Code",
+                 "Actor2Name", "EventCode", "EventMode", "QuadClass", "GoldsteinScale",
+                 "NumSources", "NumMentions", "ActionGeo_FullName", "ActionGeo_CountryCode",
+                 "SOURCEURL")
+_ROW_GROUP = 10_000
+
+
+def _participants_text(record: EventRecord) -> str:
+    return "; ".join(f"{p.key}:{p.role}" if p.key == p.name else f"{p.name} ({p.key}):{p.role}"
+                     for p in record.participants)
+
+
+def event_row(record: EventRecord) -> dict[str, Any]:
+    """A flat row for CSV and Parquet (participants as 'KEY:role; ...')."""
+    d = record.as_dict()
+    d["participants"] = _participants_text(record)
+    return {k: d[k] for k in EVENT_COLUMNS}
+
+
+def dyad_row(record: DyadRecord) -> dict[str, Any]:
+    d = record.as_dict()
+    return {k: d[k] for k in DYAD_COLUMNS}
+
+
+def write_json(records: Iterable[EventRecord | DyadRecord], out: IO[str]) -> int:
+    n = 0
+    out.write("[")
+    for n, r in enumerate(records, start=1):
+        out.write(("\n" if n == 1 else ",\n") + json.dumps(r.as_dict(), ensure_ascii=False))
+    out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def write_csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: IO[str], *,
+              delimiter: str = ",", header: bool = True) -> int:
+    writer = csv.DictWriter(out, fieldnames=list(columns), delimiter=delimiter,
+                            lineterminator="\n", extrasaction="ignore")
+    if header:
+        writer.writeheader()
+    n = 0
+    for n, row in enumerate(rows, start=1):
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return n
+
+
+def _arrow_schema(kind: str):
+    import pyarrow as pa
+
+    common = {"quad_class": pa.int8(), "score": pa.float64(), "source_count": pa.int32(),
+              "place_name": pa.string(), "place_country": pa.string(),
+              "type": pa.string(), "mode": pa.string(), "factuality": pa.string()}
+    if kind == "events":
+        fields = {"id": pa.int64(), "date": pa.date32(), "date_precision": pa.string(),
+                  "ref_date": pa.date32(), "participants": pa.string(),
+                  "mention_count": pa.int32(), "disputed": pa.bool_(),
+                  "confidence": pa.float64(), **common}
+        columns = EVENT_COLUMNS
+    else:
+        fields = {"event_id": pa.int64(), "date": pa.date32(), "actor1_code": pa.string(),
+                  "actor1_name": pa.string(), "actor2_code": pa.string(),
+                  "actor2_name": pa.string(), **common}
+        columns = DYAD_COLUMNS
+    return pa.schema([(c, fields[c]) for c in columns])
+
+
+def write_parquet(rows: Iterable[dict[str, Any]], kind: str, path: Path) -> int:
+    """Write ``rows`` (event or dyad rows) to a Parquet file in row groups."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = _arrow_schema(kind)
+    n = 0
+    with pq.ParquetWriter(str(path), schema) as writer:
+        batch: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            cols = {name: [r[name] for r in batch] for name in schema.names}
+            for name in ("date", "ref_date"):
+                if name in cols:
+                    cols[name] = [_as_date(v) for v in cols[name]]
+            writer.write_table(pa.table(cols, schema=schema))
+            batch.clear()
+
+        for row in rows:
+            batch.append(row)
+            n += 1
+            if len(batch) >= _ROW_GROUP:
+                flush()
+        if batch or n == 0:
+            flush()
+    return n
+
+
+def _as_date(value):
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def gdelt_row(record: DyadRecord, url: str | None) -> dict[str, Any]:
+    return {
+        "GLOBALEVENTID": record.event_id,
+        "SQLDATE": record.date.strftime("%Y%m%d") if record.date else "",
+        "Actor1Code": record.actor1_code or "", "Actor1Name": record.actor1_name,
+        "Actor2Code": record.actor2_code or "", "Actor2Name": record.actor2_name or "",
+        "EventCode": record.type, "EventMode": record.mode or "",
+        "QuadClass": record.quad_class, "GoldsteinScale": record.score,
+        "NumSources": record.source_count, "NumMentions": None,
+        "ActionGeo_FullName": record.place_name or "",
+        "ActionGeo_CountryCode": record.place_country or "", "SOURCEURL": url or "",
+    }
+
+
+def _pages(records: Iterable[EventRecord], size: int = 500) -> Iterator[list[EventRecord]]:
+    page: list[EventRecord] = []
+    for r in records:
+        page.append(r)
+        if len(page) >= size:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
+def export_gdelt(conn: Connection, out: IO[str], flt: EventFilter | None = None) -> int:
+    """Tab-separated dyadic rows with a header line (GDELT 2.0 column names where one
+    exists; EventCode holds the PLOVER type, GoldsteinScale the PLOVER score)."""
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for page in _pages(queries.events(conn, flt)):
+            srcs = queries.sources(conn, [r.id for r in page])
+            for record in page:
+                url = next((s["url"] for s in srcs[record.id] if s["url"]), None)
+                for dyad in queries.project(record):
+                    row = gdelt_row(dyad, url)
+                    row["NumMentions"] = record.mention_count
+                    yield row
+
+    return write_csv(rows(), GDELT_COLUMNS, out, delimiter="\t")
+
+
+def polecat_record(record: EventRecord, srcs: list[dict[str, Any]],
+                   found: list[dict[str, Any]]) -> dict[str, Any]:
+    """One event in the shape of POLECAT / the PLOVER JSON spec: n-ary actor and
+    recipient lists, quad code and intensity, plus Parley's sources and conflicts."""
+    table = score_table()
+
+    def entity(p) -> dict[str, Any]:
+        return {"name": p.name, "country": p.country, "kind": p.kind, "key": p.key}
+
+    by_role = {role: [entity(p) for p in record.participants if p.role == role]
+               for role in ("actor", "recipient", "participant")}
+    return {
+        "event_id": record.id,
+        "date": record.date.isoformat() if record.date else None,
+        "date_precision": record.date_precision,
+        "ref_date": record.ref_date.isoformat() if record.ref_date else None,
+        "event": record.type,
+        "mode": record.mode,
+        "context": record.context,
+        "quad_code": record.quad_class,
+        "quad": table.quads[record.quad_class],
+        "event_intensity": record.score,
+        "factuality": record.factuality,
+        "actor": by_role["actor"],
+        "recipient": by_role["recipient"],
+        "participant": by_role["participant"],
+        "event_loc": None if record.place_name is None else {
+            "name": record.place_name, "country": record.place_country,
+            "lat": record.lat, "lon": record.lon},
+        "source_count": record.source_count,
+        "disputed": record.disputed,
+        "confidence": record.confidence,
+        "sources": srcs,
+        "conflicts": found,
+    }
+
+
+def export_polecat(conn: Connection, out: IO[str], flt: EventFilter | None = None) -> int:
+    n = 0
+    for page in _pages(queries.events(conn, flt)):
+        ids = [r.id for r in page]
+        srcs, found = queries.sources(conn, ids), queries.event_conflicts(conn, ids)
+        for record in page:
+            out.write(json.dumps(polecat_record(record, srcs[record.id], found[record.id]),
+                                 ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def export_parquet(conn: Connection, directory: Path,
+                   flt: EventFilter | None = None) -> tuple[int, int]:
+    """``events.parquet`` and ``dyads.parquet`` in ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    n_events = write_parquet((event_row(r) for r in queries.events(conn, flt)), "events",
+                             directory / "events.parquet")
+    n_dyads = write_parquet((dyad_row(d) for d in queries.dyads(conn, flt)), "dyads",
+                            directory / "dyads.parquet")
+    return n_events, n_dyads
+
+
+def series_rows(rows: Iterable[PeriodRow]) -> Iterator[dict[str, Any]]:
+    names = score_table().quads
+    for r in rows:
+        yield {"period": r.start.isoformat(),
+               **{names[q]: r.counts[q] for q in (1, 2, 3, 4)},
+               "events": r.total, "mean_score": r.mean_score}
+

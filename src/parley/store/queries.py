@@ -1,0 +1,305 @@
+"""Reading the store: the one query layer the CLI (and any API) renders.
+
+Every function takes an open ``Connection`` (``Store.read()``) and returns plain
+records; nothing here prints or formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, or_, select
+
+from parley.model import Document
+from parley.store.dyadic import Period, PeriodRow, dyad_pairs, score_table, series
+from parley.store.schema import (
+    METADATA,
+    articles,
+    conflicts,
+    fused_event_mentions,
+    fused_events,
+    fused_participants,
+    mentions,
+)
+
+_PAGE = 500
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """``--actor`` values must all take part (ISO3 code, participant key or name,
+    case-insensitive); ``--type`` values are alternatives; dates bound ``ref_date``."""
+
+    actors: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    factuality: tuple[str, ...] = ()
+    min_sources: int = 1
+
+
+@dataclass(frozen=True)
+class PartyRecord:
+    key: str
+    name: str
+    country: str | None
+    kind: str
+    role: str
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    id: int
+    type: str
+    mode: str | None
+    context: str | None
+    quad_class: int
+    score: float
+    factuality: str
+    date: date | None
+    date_precision: str | None
+    date_disputed: bool
+    ref_date: date | None  # ``date``, else the earliest publication date
+    place_name: str | None
+    place_country: str | None
+    lat: float | None
+    lon: float | None
+    disputed: bool
+    source_count: int
+    mention_count: int
+    confidence: float
+    participants: tuple[PartyRecord, ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        for k in ("date", "ref_date"):
+            out[k] = out[k].isoformat() if out[k] else None
+        return out
+
+
+@dataclass(frozen=True)
+class DyadRecord:
+    event_id: int
+    date: date | None
+    actor1_code: str | None
+    actor1_name: str
+    actor2_code: str | None
+    actor2_name: str | None
+    type: str
+    mode: str | None
+    quad_class: int
+    score: float
+    source_count: int
+    factuality: str
+    place_name: str | None
+    place_country: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["date"] = self.date.isoformat() if self.date else None
+        return out
+
+
+def matches_actor(spec: str, party: PartyRecord) -> bool:
+    """Does ``--actor spec`` (ISO3 code or name) name this participant?"""
+    s = spec.strip()
+    return (party.key.casefold() == s.casefold() or party.name.casefold() == s.casefold()
+            or (party.country is not None and party.country == s.upper()))
+
+
+def _actor_clause(spec: str):
+    s = spec.strip()
+    fp = fused_participants.c
+    return fused_events.c.id.in_(select(fp.fused_event_id).where(or_(
+        func.lower(fp.key) == s.lower(), func.lower(fp.name) == s.lower(),
+        fp.country == s.upper())))
+
+
+def _event_query(flt: EventFilter) -> Select:
+    fe = fused_events.c
+    stmt = select(fused_events)
+    for spec in flt.actors:
+        stmt = stmt.where(_actor_clause(spec))
+    if flt.types:
+        stmt = stmt.where(fe.type.in_([t.upper() for t in flt.types]))
+    if flt.since:
+        stmt = stmt.where(fe.ref_date >= flt.since)
+    if flt.until:
+        stmt = stmt.where(fe.ref_date <= flt.until)
+    if flt.factuality:
+        stmt = stmt.where(fe.factuality.in_(flt.factuality))
+    if flt.min_sources > 1:
+        stmt = stmt.where(fe.source_count >= flt.min_sources)
+    # undated events (no date, no publication date) sort first
+    return stmt.order_by(fe.ref_date.is_not(None), fe.ref_date, fe.id)
+
+
+def _parties(conn: Connection, ids: Sequence[int]) -> dict[int, list[PartyRecord]]:
+    out: dict[int, list[PartyRecord]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    fp = fused_participants.c
+    for r in conn.execute(select(fused_participants).where(fp.fused_event_id.in_(ids))
+                          .order_by(fp.fused_event_id, fp.position)).mappings():
+        out[r["fused_event_id"]].append(PartyRecord(
+            key=r["key"], name=r["name"], country=r["country"], kind=r["kind"],
+            role=r["role"]))
+    return out
+
+
+def _record(row, parties: list[PartyRecord]) -> EventRecord:
+    table = score_table()
+    return EventRecord(
+        id=row["id"], type=row["type"], mode=row["mode"], context=row["context"],
+        quad_class=table.quad(row["type"]), score=table.score(row["type"], row["mode"]),
+        factuality=row["factuality"], date=row["date"], date_precision=row["date_precision"],
+        date_disputed=bool(row["date_disputed"]), ref_date=row["ref_date"],
+        place_name=row["place_name"], place_country=row["place_country"], lat=row["lat"],
+        lon=row["lon"], disputed=bool(row["disputed"]), source_count=row["source_count"],
+        mention_count=row["mention_count"], confidence=row["confidence"],
+        participants=tuple(parties),
+    )
+
+
+def events(conn: Connection, flt: EventFilter | None = None) -> Iterator[EventRecord]:
+    """Fused events matching ``flt``, by date; streamed page by page."""
+    result = conn.execution_options(stream_results=True).execute(
+        _event_query(flt or EventFilter()))
+    for page in result.mappings().partitions(_PAGE):
+        parties = _parties(conn, [r["id"] for r in page])
+        for row in page:
+            yield _record(row, parties[row["id"]])
+
+
+def event(conn: Connection, event_id: int) -> EventRecord | None:
+    row = conn.execute(select(fused_events).where(fused_events.c.id == event_id)
+                       ).mappings().first()
+    if row is None:
+        return None
+    return _record(row, _parties(conn, [event_id])[event_id])
+
+
+def project(record: EventRecord) -> list[DyadRecord]:
+    """The event as directed dyads (see ``dyadic.dyad_pairs``)."""
+    return [DyadRecord(
+        event_id=record.id, date=record.ref_date,
+        actor1_code=a.country, actor1_name=a.name,
+        actor2_code=b.country if b else None, actor2_name=b.name if b else None,
+        type=record.type, mode=record.mode, quad_class=record.quad_class,
+        score=record.score, source_count=record.source_count,
+        factuality=record.factuality, place_name=record.place_name,
+        place_country=record.place_country,
+    ) for a, b in dyad_pairs(record.participants)]
+
+
+def dyads(conn: Connection, flt: EventFilter | None = None) -> Iterator[DyadRecord]:
+    for record in events(conn, flt):
+        yield from project(record)
+
+
+def dyad_events(conn: Connection, a: str, b: str, *,
+                flt: EventFilter | None = None) -> Iterator[EventRecord]:
+    """Events in which ``a`` and ``b`` form a dyad (either direction)."""
+    base = flt or EventFilter()
+    query = EventFilter(actors=(*base.actors, a, b), types=base.types, since=base.since,
+                        until=base.until, factuality=base.factuality,
+                        min_sources=base.min_sources)
+    for record in events(conn, query):
+        for x, y in dyad_pairs(record.participants):
+            if y is not None and ((matches_actor(a, x) and matches_actor(b, y))
+                                  or (matches_actor(b, x) and matches_actor(a, y))):
+                yield record
+                break
+
+
+def dyad_series(conn: Connection, a: str, b: str, *, by: Period = "month",
+                flt: EventFilter | None = None) -> list[PeriodRow]:
+    """Cooperation-conflict series of a pair: per period, events per quad class and the
+    mean score. An event without a date is placed by its earliest publication date."""
+    points = [(r.ref_date, r.quad_class, r.score) for r in dyad_events(conn, a, b, flt=flt)
+              if r.ref_date is not None]
+    return series(points, by)
+
+
+def sources(conn: Connection, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """The articles behind each fused event, with the evidence offsets of each report."""
+    out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    fem = fused_event_mentions.c
+    for i in range(0, len(ids), _PAGE):
+        rows = conn.execute(
+            select(fem.fused_event_id, fem.article_id, fem.canonical_article_id,
+                   articles.c.doc_id, articles.c.url, articles.c.title,
+                   articles.c.published, mentions.c.event_local_id,
+                   mentions.c.spans)
+            .join(mentions, mentions.c.id == fem.mention_id)
+            .join(articles, articles.c.id == fem.article_id)
+            .where(fem.fused_event_id.in_(ids[i:i + _PAGE]))
+            .order_by(fem.fused_event_id, fem.mention_id)).mappings()
+        for r in rows:
+            out[r["fused_event_id"]].append({
+                "article_id": r["article_id"], "doc_id": r["doc_id"], "url": r["url"],
+                "title": r["title"],
+                "published": r["published"].isoformat() if r["published"] else None,
+                "near_duplicate_of": (r["canonical_article_id"]
+                                      if r["canonical_article_id"] != r["article_id"]
+                                      else None),
+                "event": r["event_local_id"], "mentions": r["spans"]})
+    return out
+
+
+def event_conflicts(conn: Connection, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    c = conflicts.c
+    for i in range(0, len(ids), _PAGE):
+        for r in conn.execute(select(conflicts).where(c.fused_event_id.in_(ids[i:i + _PAGE]))
+                              .order_by(c.id)).mappings():
+            out[r["fused_event_id"]].append({"kind": r["kind"], "scope": r["scope"],
+                                             "detail": r["detail"],
+                                             "evidence": r["evidence"]})
+    return out
+
+
+def document(conn: Connection, article_id: int) -> Document | None:
+    """The coded document of a stored article, as ``parley code`` printed it."""
+    row = conn.execute(select(articles.c.text, articles.c.document)
+                       .where(articles.c.id == article_id)).first()
+    if row is None:
+        return None
+    return Document.model_validate({**row.document, "text": row.text})
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    """Rows per table: what ``parley`` holds at a glance (and what tests compare)."""
+    return {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in METADATA.tables.items()}
+
+
+def article_summary(conn: Connection) -> list[dict[str, Any]]:
+    """Per article: id, content hash, duplicate link and number of event mentions."""
+    n = (select(func.count()).select_from(mentions)
+         .where(mentions.c.article_id == articles.c.id).scalar_subquery())
+    rows = conn.execute(select(articles.c.id, articles.c.doc_id, articles.c.content_hash,
+                               articles.c.near_duplicate_of, articles.c.document,
+                               n.label("mentions")).order_by(articles.c.id)).mappings()
+    return [{"id": r["id"], "doc_id": r["doc_id"], "content_hash": r["content_hash"],
+             "near_duplicate_of": r["near_duplicate_of"], "mentions": r["mentions"],
+             "document_events": len(r["document"].get("events", []))} for r in rows]
+
+
+def top_dyads(conn: Connection, limit: int = 10) -> list[tuple[str, str, int]]:
+    """The most frequent undirected country pairs, for choosing what to plot."""
+    seen: dict[tuple[str, str], int] = {}
+    for record in events(conn):
+        pairs = {tuple(sorted((a.key, b.key))) for a, b in dyad_pairs(record.participants)
+                 if b is not None}
+        for pair in pairs:
+            seen[pair] = seen.get(pair, 0) + 1
+    ranked = sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return [(a, b, n) for (a, b), n in ranked]

@@ -1,0 +1,39 @@
+"""Places: sentence first, then dateline; typos corrected only in place contexts."""
+
+from parley.resolve.gazetteer import get_gazetteer
+
+
+def test_event_place_from_sentence_with_coordinates(code):
+    doc = code("Russia and Türkiye held talks in Moscow on Monday.")
+    place = next(e for e in doc.events if e.type == "CONSULT").place
+    assert (place.name, place.country) == ("Moscow", "RUS")
+    assert abs(place.lat - 55.75) < 0.1 and abs(place.lon - 37.62) < 0.1
+
+
+def test_event_place_falls_back_to_the_dateline(code):
+    doc = code("NAIROBI — Kenya and Uganda signed a trade agreement on Tuesday.")
+    assert doc.dateline.place == "Nairobi"
+    e = doc.events[0]
+    assert e.place.name == "Nairobi" and e.place.country == "KEN"
+
+
+def test_misspelt_place_after_in_is_corrected(code):
+    doc = code("Egypt and Qatar held talks in Kairo on Monday.")
+    place = next(e for e in doc.events if e.type == "CONSULT").place
+    assert place is not None and place.name == "Cairo"
+
+
+def test_misspelt_dateline_is_corrected_and_common_words_are_not_places(code):
+    doc = code("MOSOCW — Russian forces withdrew from the village in haste.")
+    assert doc.dateline.place == "Moscow"
+    doc = code("The talks between Egypt and Qatar ended in failure on Monday.")
+    talks = next(e for e in doc.events if e.type == "CONSULT")
+    assert talks.place is None
+    doc = code("UPDATE — Egypt and Qatar held talks on Monday.")
+    assert doc.dateline is None
+
+
+def test_gazetteer_disambiguates_by_population():
+    gaz = get_gazetteer()
+    assert gaz.lookup("Moscow").country == "RUS"
+    assert gaz.fuzzy("Monday", min_score=88) is None
