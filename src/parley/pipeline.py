@@ -91,6 +91,8 @@ def _confidence(m: EventMention) -> float:
     score *= 1.0 - min(0.4, 0.07 * m.depth)
     if m.nominal:
         score *= 0.95
+    if m.subordinate:
+        score *= 0.8
     return round(max(0.05, min(1.0, score)), 3)
 
 

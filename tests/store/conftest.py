@@ -112,10 +112,11 @@ def synthetic_articles(n: int) -> list[dict]:
     """``n`` short reports with distinct texts (so distinct content hashes)."""
     out = []
     for i in range(n):
+        # the partner shifts every round of 20, so no two reports are near-duplicates
         a = _COUNTRIES[i % len(_COUNTRIES)]
-        b = _COUNTRIES[(i * 7 + 3) % len(_COUNTRIES)]
+        b = _COUNTRIES[(i + 1 + i // len(_COUNTRIES)) % len(_COUNTRIES)]
         if b == a:
-            b = _COUNTRIES[(i + 1) % len(_COUNTRIES)]
+            b = _COUNTRIES[(i + 2) % len(_COUNTRIES)]
         text = _TEMPLATES[i % len(_TEMPLATES)].format(
             a=a, b=b, city=_CITIES[i % len(_CITIES)], day=_DAYS[(i // 5) % len(_DAYS)])
         out.append({"id": f"syn-{i}", "url": f"https://wire.example/{i}",

@@ -239,14 +239,17 @@ def render_report(report: Report) -> None:
     c = report.country_micro
     console.print(f"Participant countries: P {c.precision:.3f}  R {c.recall:.3f}  "
                   f"[b]F1 {c.f1:.3f}[/b]  (tp {c.tp}, fp {c.fp}, fn {c.fn})")
-    preds = sorted({p for row in report.confusion.values() for p in row})
-    ct = Table(title="Confusion (rows gold, columns predicted)")
-    ct.add_column("gold")
+    order = [t for t in PLOVER_TYPES if t in report.confusion] + ["none"]
+    preds = [p for p in order if any(p in row for row in report.confusion.values())]
+    ct = Table(title="Confusion (rows gold, columns predicted; first 4 letters)",
+               padding=(0, 0), pad_edge=False)
+    ct.add_column("gold", no_wrap=True)
     for p in preds:
-        ct.add_column(p[:4], justify="right")
-    for g, row in report.confusion.items():
-        ct.add_row(g, *[str(row.get(p, "")) for p in preds])
-    console.print(ct)
+        ct.add_column(p[:4], justify="right", no_wrap=True, min_width=4)
+    for g in order[:-1]:
+        row = report.confusion[g]
+        ct.add_row(g[:4], *[str(row.get(p, "")) for p in preds])
+    Console(width=max(console.width, 120)).print(ct)
 
 
 __all__ = ["GoldRecord", "Report", "asdict", "evaluate", "load_gold", "check_gate"]

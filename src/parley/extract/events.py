@@ -43,6 +43,7 @@ LIGHT_VERBS = frozenset({
     "deliver", "offer", "extend", "take", "have", "start", "resume", "open", "organize",
     "organise", "lead", "level", "file", "lodge", "unleash", "step", "intensify", "continue",
     "order", "approve", "kill", "wage", "commit", "perpetrate", "undertake", "pay",
+    "stag",  # the small model lemmatises "staged" as "stag"
 })
 _SUBJ = ("nsubj", "csubj")
 _OBJ_PREPS = frozenset({"to", "for", "with", "against", "on", "from"})
@@ -70,6 +71,7 @@ class EventMention:
     date_value: str | None = None
     date_precision: str | None = None
     place: object | None = None
+    subordinate: bool = False
 
     @property
     def participant_keys(self) -> set[str]:
@@ -207,8 +209,9 @@ def _subjects(tok):
     if agent:
         return agent
     head = tok.head
-    if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp") and head is not tok:
-        if tok.dep_ == "conj" or head.pos_ in ("VERB", "AUX"):
+    if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acomp") and head is not tok:
+        # "is willing to withdraw": withdraw -> willing -> is (whose subject acts)
+        if tok.dep_ == "conj" or head.pos_ in ("VERB", "AUX", "ADJ"):
             return _subjects(head)
     if tok.dep_ == "pcomp" and head.head is not head:  # "by attacking": the verb's subject
         return _subjects(head.head)
@@ -473,6 +476,7 @@ def extract_mentions(doc, index: ActorIndex, lex: Lexicon) -> list[EventMention]
         triggers = _dedupe(find_triggers(sent, lex))
         musts = {t.head.i for t in triggers if _must(t.head) is not None}
         mentions.extend(_demands(sent, index, musts))
+        sentence_mentions: list[EventMention] = []
         for trig in triggers:
             tok = trig.head
             nominal = tok.pos_ in ("NOUN", "PROPN")
@@ -500,8 +504,35 @@ def extract_mentions(doc, index: ActorIndex, lex: Lexicon) -> list[EventMention]
                 actors=actors,
                 recipients=recipients,
             )
-            mentions.append(mention)
+            sentence_mentions.append(mention)
             derived = _derived(mention, tok, doc, index)
             if derived is not None:
-                mentions.append(derived)
+                sentence_mentions.append(derived)
+        _mark_subordinates(doc, sentence_mentions)
+        mentions.extend(sentence_mentions)
     return mentions
+
+
+def _carrier(doc, m: EventMention):
+    """The token that carries an event in its clause: the light verb of a nominal."""
+    tok = doc[m.head_i]
+    if m.nominal and tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in LIGHT_VERBS:
+        return tok.head
+    return tok
+
+
+def _mark_subordinates(doc, mentions: list[EventMention]) -> None:
+    """An event in a purpose or complement clause of another ("staged rallies to demand
+    reforms", "agreed to cooperate", "accused Y of attacking") is part of that event's
+    report, not the sentence's main news: it is kept, at lower salience."""
+    carriers = {_carrier(doc, m).i for m in mentions}
+    for m in mentions:
+        node = _carrier(doc, m)
+        for _ in range(3):
+            if node.dep_ not in ("advcl", "xcomp", "ccomp", "acl", "pcomp", "pobj", "prep",
+                                 "relcl", "dobj") or node.head is node:
+                break
+            node = node.head
+            if node.i in carriers and node.i != _carrier(doc, m).i:
+                m.subordinate = True
+                break

@@ -20,7 +20,8 @@ HYPOTHETICAL = frozenset({
     "want", "hope", "offer", "suggest", "press", "fear", "risk", "weigh", "mull", "could",
     "might", "may", "would", "should", "push", "appeal", "call", "try", "attempt",
     "contemplate", "wish", "invite", "vow_conditional", "allow", "authorize", "authorise",
-    "approve", "order", "prepare", "ready",
+    "approve", "order", "prepare", "ready", "willing", "prepared", "able", "eager", "keen",
+    "determined", "likely",
 })
 PLANNED = frozenset({
     "plan", "intend", "expect", "schedule", "set", "aim", "agree", "decide", "vow", "pledge",

@@ -260,8 +260,8 @@ class ActorIndex:
         for child in t.children:
             if child.dep_ in ("amod", "compound", "poss", "nmod", "npadvmod", "nn"):
                 candidates.append(child)
-            elif not shallow and child.dep_ == "prep" and child.lower_ in ("of", "from", "for",
-                                                                           "in", "inside"):
+            elif not shallow and child.dep_ == "prep" and child.lower_ in (
+                    "of", "from", "for", "in", "inside", "throughout", "across"):
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         candidates.extend([pobj, *pobj.conjuncts])

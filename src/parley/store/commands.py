@@ -184,6 +184,7 @@ def _filter(actors=(), types=(), since=None, until=None, factuality=()):
 
 def _event_table(records, out: IO[str]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table("id", "date", "type", "mode", "participants", "place", "sources",
@@ -191,23 +192,24 @@ def _event_table(records, out: IO[str]) -> None:
     for r in records:
         when = r.date.isoformat() if r.date else (
             f"({r.ref_date.isoformat()})" if r.ref_date else "")
-        parts = ", ".join(f"{p.name}" + ("" if p.role == "participant" else f" [{p.role}]")
+        parts = ", ".join(p.name + ("" if p.role == "participant" else f" [{p.role}]")
                           for p in r.participants)
-        table.add_row(str(r.id), when, r.type, r.mode or "", parts,
-                      r.place_name or "", str(r.source_count), r.factuality,
+        table.add_row(str(r.id), when, r.type, r.mode or "", escape(parts),
+                      escape(r.place_name or ""), str(r.source_count), r.factuality,
                       "yes" if r.disputed else "")
     Console(file=out, width=None if out.isatty() else 160).print(table)
 
 
 def _dyad_table(records, out: IO[str]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table("date", "actor1", "actor2", "type", "quad", "score", "sources", "event")
     for d in records:
         a1 = f"{d.actor1_name} ({d.actor1_code})" if d.actor1_code else d.actor1_name
         a2 = (f"{d.actor2_name} ({d.actor2_code})" if d.actor2_code else d.actor2_name) or ""
-        table.add_row(d.date.isoformat() if d.date else "", a1, a2, d.type,
+        table.add_row(d.date.isoformat() if d.date else "", escape(a1), escape(a2), d.type,
                       str(d.quad_class), f"{d.score:g}", str(d.source_count), str(d.event_id))
     Console(file=out, width=None if out.isatty() else 160).print(table)
 
@@ -338,9 +340,10 @@ def dyad(a, b, db, by, since, until, fmt, plot) -> None:
         export.write_csv(table_rows, tuple(table_rows[0]), out)
     else:
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
-        table = Table(*table_rows[0].keys(), title=f"{a} - {b} by {by}")
+        table = Table(*table_rows[0].keys(), title=escape(f"{a} - {b} by {by}"))
         for r in table_rows:
             table.add_row(*(f"{v:g}" if isinstance(v, float) else str(v) for v in r.values()))
         Console(file=out, width=None if out.isatty() else 160).print(table)
