@@ -125,6 +125,15 @@ def demo() -> None:
     print_table(doc)
 
 
+def _register_commands() -> None:
+    from parley.store.commands import register as register_store
+
+    register_store(cli)
+
+
+_register_commands()
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)

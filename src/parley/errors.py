@@ -60,5 +60,11 @@ class StoreError(ParleyError):
     code = "E030"
 
 
+class CodingFailed(ParleyError):
+    """The coder raised on one article: reported like a bad input, the rest go on."""
+
+    code = "E031"
+
+
 class GoldFormatError(ParleyError):
     code = "E040"

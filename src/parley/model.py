@@ -105,6 +105,7 @@ class EventDate(_Model):
     precision: Precision | None = None
     disputed: bool = False
     candidates: list[str] = Field(default_factory=list)
+    evidence: list[Span] = Field(default_factory=list)  # the date expressions used
 
 
 class Place(_Model):
@@ -112,6 +113,7 @@ class Place(_Model):
     country: str | None = None
     lat: float | None = None
     lon: float | None = None
+    evidence: list[Span] = Field(default_factory=list)  # the place name (or dateline)
 
 
 class Mention(_Model):

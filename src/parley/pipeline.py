@@ -12,6 +12,7 @@ Stages, in order (each reads what earlier ones wrote):
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -31,13 +32,21 @@ from parley.model import (
     Removed,
     Span,
 )
-from parley.parse.nlp import codable_text, get_nlp
+from parley.parse.nlp import (
+    CHUNK_CHARS,
+    codable_text,
+    entities_in,
+    get_nlp,
+    parse_long,
+    sentence_of,
+)
 from parley.resolve.actors import ActorIndex, Ref
 from parley.resolve.dates import resolve as resolve_date_expr
 from parley.resolve.kb import get_kb
 from parley.resolve.places import place_for
 
 _SYMMETRIC = frozenset({"AGREE", "CONSULT", "COOPERATE"})
+_DATE_LABELS = frozenset({"DATE", "TIME"})
 
 
 def _prepare(article: Article) -> tuple[list[Removed], Dateline | None, str]:
@@ -61,8 +70,8 @@ def _published(article: Article) -> date | None:
 def _date_mentions(doc, mentions: list[EventMention], published: date | None) -> None:
     for m in mentions:
         tok = doc[m.head_i]
-        sent = tok.sent
-        dates = [e for e in sent.ents if e.label_ in ("DATE", "TIME")]
+        sent = sentence_of(tok)
+        dates = entities_in(sent, _DATE_LABELS)
         if not dates:
             continue
 
@@ -106,14 +115,13 @@ def _build_document(article: Article, doc, removed, dateline) -> Document:
         m.place = place_for(doc, m.head_i, kb, dateline)
 
     actor_ids: dict[str, str] = {}
-    actor_refs: dict[str, list[Ref]] = {}
+    actor_refs: dict[str, dict[tuple[int, int], Ref]] = {}
 
     def actor_id(ref: Ref) -> str:
         if ref.key not in actor_ids:
             actor_ids[ref.key] = f"a{len(actor_ids) + 1}"
-            actor_refs[ref.key] = []
-        if all((r.start, r.end) != (ref.start, ref.end) for r in actor_refs[ref.key]):
-            actor_refs[ref.key].append(ref)
+            actor_refs[ref.key] = {}
+        actor_refs[ref.key].setdefault((ref.start, ref.end), ref)
         return actor_ids[ref.key]
 
     for ref in index.all_refs():
@@ -163,7 +171,7 @@ def _build_document(article: Article, doc, removed, dateline) -> Document:
 
     actors = []
     for key, aid in actor_ids.items():
-        refs = actor_refs[key]
+        refs = list(actor_refs[key].values())
         head = refs[0]
         actors.append(Actor(
             id=aid, name=head.name, kind=head.kind, country=head.country, sector=head.sector,
@@ -186,22 +194,24 @@ def _build_document(article: Article, doc, removed, dateline) -> Document:
 def code_article(article: Article) -> Document:
     """Code one article into the document contract."""
     removed, dateline, codable = _prepare(article)
-    doc = get_nlp()(codable)
-    return _build_document(article, doc, removed, dateline)
+    return _build_document(article, parse_long(codable), removed, dateline)
 
 
 def code_articles(articles: Iterable[Article], *, batch_size: int = 32,
                   n_process: int = 1) -> Iterator[Document]:
     """Code many articles with spaCy batching; results come back in input order."""
-    prepared = ((a, *_prepare(a)) for a in articles)
-    buffer: list[tuple[Article, list[Removed], Dateline | None]] = []
+    buffer: deque[tuple[Article, list[Removed], Dateline | None, str]] = deque()
 
     def texts():
-        for article, removed, dateline, codable in prepared:
-            buffer.append((article, removed, dateline))
-            yield codable
+        for article in articles:
+            removed, dateline, codable = _prepare(article)
+            buffer.append((article, removed, dateline, codable))
+            # very long texts are parsed separately, in pieces (see parse_long)
+            yield codable if len(codable) <= CHUNK_CHARS else ""
 
     nlp = get_nlp()
     for doc in nlp.pipe(texts(), batch_size=batch_size, n_process=n_process):
-        article, removed, dateline = buffer.pop(0)
+        article, removed, dateline, codable = buffer.popleft()
+        if len(codable) > CHUNK_CHARS:
+            doc = parse_long(codable)
         yield _build_document(article, doc, removed, dateline)

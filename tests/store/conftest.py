@@ -13,11 +13,8 @@ import pytest
 
 PG_URL = os.environ.get("PARLEY_TEST_PG_URL")
 
-# How a subprocess runs `parley`. Until cli.py registers the store commands itself this
-# bootstraps them; afterwards it becomes [sys.executable, "-m", "parley"].
-_BOOTSTRAP = ("from parley.cli import cli; from parley.store.commands import register; "
-              "register(cli); cli()")
-PARLEY = [sys.executable, "-c", _BOOTSTRAP]
+# How a subprocess runs `parley`.
+PARLEY = [sys.executable, "-m", "parley"]
 
 
 def parley_cmd(*args: str) -> list[str]:
@@ -123,3 +120,31 @@ def synthetic_articles(n: int) -> list[dict]:
                     "published": f"2024-{1 + (i // 28) % 12:02d}-{1 + i % 28:02d}",
                     "text": f"{text} Report number {i}."})
     return out
+
+
+@pytest.fixture(scope="session")
+def _coded_documents() -> dict:
+    return {}
+
+
+@pytest.fixture
+def reuse_coding(monkeypatch, _coded_documents):
+    """Code each distinct article once per session, whatever backend stores it.
+
+    The pipeline is deterministic, so the SQLite and PostgreSQL runs of a test over the
+    same large corpus store identical documents; this saves the second coding run.
+    """
+    from parley.pipeline import code_articles
+    from parley.store import writer
+    from parley.store.dedup import content_hash
+
+    def coder(batch):
+        todo = [a for a in batch if _key(a) not in _coded_documents]
+        for article, doc in zip(todo, code_articles(todo), strict=True):
+            _coded_documents[_key(article)] = doc
+        return [_coded_documents[_key(a)] for a in batch]
+
+    def _key(article):
+        return (content_hash(article.text), article.id, article.published)
+
+    monkeypatch.setattr(writer, "_default_coder", coder)

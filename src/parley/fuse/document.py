@@ -20,7 +20,22 @@ _REALIS = frozenset({"asserted", "reported"})
 
 @dataclass
 class EventCluster:
+    """Mentions of one event; participant keys are kept up to date as mentions join."""
+
     mentions: list[EventMention] = field(default_factory=list)
+    _refs: dict[str, Ref] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for m in list(self.mentions):
+            self._index(m)
+
+    def add(self, m: EventMention) -> None:
+        self.mentions.append(m)
+        self._index(m)
+
+    def _index(self, m: EventMention) -> None:
+        for r in m.actors + m.recipients:
+            self._refs.setdefault(r.key, r)
 
     @property
     def type(self) -> str:
@@ -31,18 +46,13 @@ class EventCluster:
         return self.mentions[0].factuality
 
     def refs(self) -> list[Ref]:
-        out: list[Ref] = []
-        for m in self.mentions:
-            for r in m.actors + m.recipients:
-                if all(r.key != x.key for x in out):
-                    out.append(r)
-        return out
+        return list(self._refs.values())
 
     def keys(self) -> set[str]:
-        return {r.key for r in self.refs()}
+        return set(self._refs)
 
     def countries(self) -> set[str]:
-        return {r.country for r in self.refs() if r.country}
+        return {r.country for r in self._refs.values() if r.country}
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -73,7 +83,7 @@ def cluster_mentions(mentions: list[EventMention]) -> list[EventCluster]:
         if target is None:
             clusters.append(EventCluster([m]))
         else:
-            target.mentions.append(m)
+            target.add(m)
     return clusters
 
 
@@ -83,15 +93,15 @@ def resolve_date(cluster: EventCluster, event_id: str) -> tuple[EventDate, list[
         return EventDate(), []
     values = list(dict.fromkeys(m.date_value for m in dated))
     first = dated[0]
-    if len(values) == 1:
-        return EventDate(value=first.date_value, precision=first.date_precision,
-                         candidates=values), []
     spans = dict.fromkeys(m.date_expr for m in dated if m.date_expr)
     evidence = [Span(start=a, end=b) for a, b in spans]
+    if len(values) == 1:
+        return EventDate(value=first.date_value, precision=first.date_precision,
+                         candidates=values, evidence=evidence), []
     detail = "mentions of this event give different dates: " + ", ".join(values)
     return (
         EventDate(value=first.date_value, precision=first.date_precision, disputed=True,
-                  candidates=sorted(values)),
+                  candidates=sorted(values), evidence=evidence),
         [Conflict(kind="date", event=event_id, detail=detail, evidence=evidence)],
     )
 

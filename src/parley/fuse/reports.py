@@ -8,7 +8,10 @@ one, against the fused events already in the store. A report joins a fused event
   * the factuality is compatible (equal, or both realis: asserted / reported),
   * the participants overlap: Jaccard >= ``min_jaccard`` between the report's
     participant keys and those of at least one report already in the fused event, or
-    of their union (a key is the actor's country ISO3, else the actor's name),
+    of their union (a key is the actor's country ISO3, else the actor's name); when they
+    share only one key, both reports must also date the event to the same day
+    (``single_key_exact_date``: one country's statements within a few days are
+    usually different events),
   * the anchor dates are within ``window_days``: the anchor is the event's date when it
     is known to the day, else the article's publication date,
   * the places are compatible: the same country, or either unknown (with
@@ -33,12 +36,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
-QUAD: dict[str, int] = {
-    "AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 1,
-    "COOPERATE": 2, "AID": 2, "RETREAT": 2,
-    "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "THREATEN": 3,
-    "PROTEST": 4, "SANCTION": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4,
-}
 _REALIS = frozenset({"asserted", "reported"})
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 
@@ -139,11 +136,19 @@ class FusionRule:
     min_jaccard: float = 0.5
     match_on: Literal["type", "quad"] = "type"
     strict_place: bool = True
+    # One shared participant ("the US called for ...") does not identify an event: two
+    # such reports fuse only when both date the event to the same day.
+    single_key_exact_date: bool = True
 
     def types_for(self, event_type: str) -> tuple[str, ...]:
         """The stored types a report of ``event_type`` may join."""
         if self.match_on == "quad":
-            return tuple(t for t, q in QUAD.items() if q == QUAD[event_type])
+            # quad classes are data (parley/data/plover_scores.yaml), read in one place
+            from parley.store.dyadic import score_table
+
+            table = score_table()
+            quad = table.quad(event_type)
+            return tuple(t for t in table.types if table.quad(t) == quad)
         return (event_type,)
 
     def window(self, anchor: date) -> tuple[date, date]:
@@ -174,7 +179,16 @@ class FusionRule:
                       + [jaccard(report.keys, m.keys) for m in fused.members])
         if overlap < self.min_jaccard:
             return None
+        if (self.single_key_exact_date and len(report.keys & union) < 2
+                and not _same_day(report, fused.members)):
+            return None
         return overlap, -distance, head.source_count
+
+
+def _same_day(report: Report, members: Sequence[Report]) -> bool:
+    return (report.date is not None and report.precision == "day"
+            and any(m.precision == "day" and m.date == report.date
+                    and m.keys & report.keys for m in members))
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

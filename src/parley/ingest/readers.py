@@ -242,7 +242,8 @@ def _jsonl_record(raw: bytes, number: int, *, source: str, settings: Settings,
     text, html = record.get("text"), record.get("html")
     if not (text or html):
         raise InputMalformed("record has neither 'text' nor 'html'", source=source, line=number)
-    pub = published or normalise_date(record.get("published"), source=source, line=number)
+    # the record's own date wins; --published is for records that carry none
+    pub = normalise_date(record.get("published"), source=source, line=number) or published
     rid = str(record["id"]) if record.get("id") is not None else None
     name = f"{source}:{number}"
     if text:

@@ -8,6 +8,7 @@ or a headline gets glued to the next sentence.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
@@ -45,6 +46,55 @@ def get_nlp(name: str | None = None):  # -> spacy.Language
     return nlp
 
 
+def sentence_of(tok):
+    """The sentence of a token, from a per-Doc index (``Token.sent`` rescans the Doc)."""
+    doc = tok.doc
+    index = doc.user_data.get("parley_sents")
+    if index is None:
+        sents = list(doc.sents)
+        index = [0] * len(doc)
+        for k, sent in enumerate(sents):
+            for i in range(sent.start, sent.end):
+                index[i] = k
+        index = (sents, index)
+        doc.user_data["parley_sents"] = index
+    sents, by_token = index
+    return sents[by_token[tok.i]]
+
+
+def entity_of(tok):
+    """The named-entity span containing a token, or None (per-Doc index)."""
+    doc = tok.doc
+    index = doc.user_data.get("parley_ents")
+    if index is None:
+        index = {}
+        for ent in doc.ents:
+            for i in range(ent.start, ent.end):
+                index[i] = ent
+        doc.user_data["parley_ents"] = index
+    return index.get(tok.i)
+
+
+def entities_in(span, labels: frozenset[str]) -> list:
+    """Named entities with one of ``labels`` inside ``span`` (``Span.ents`` rescans the Doc)."""
+    doc = span.doc
+    ents = doc.user_data.get("parley_ent_list")
+    if ents is None:
+        ents = list(doc.ents)
+        doc.user_data["parley_ent_list"] = ents
+    starts = doc.user_data.get("parley_ent_starts")
+    if starts is None:
+        starts = [e.start for e in ents]
+        doc.user_data["parley_ent_starts"] = starts
+    out = []
+    for ent in ents[bisect_left(starts, span.start):]:
+        if ent.start >= span.end:
+            break
+        if ent.end <= span.end and ent.label_ in labels:
+            out.append(ent)
+    return out
+
+
 def codable_text(text: str, removed: Sequence[Removed]) -> str:
     """The article text with removed spans blanked out (same length, same offsets)."""
     if not removed:
@@ -57,8 +107,42 @@ def codable_text(text: str, removed: Sequence[Removed]) -> str:
     return "".join(chars)
 
 
+# spaCy's parser needs about 1 GB of working memory per 100,000 characters of one Doc;
+# longer texts are parsed in pieces cut at line breaks (or spaces) and joined again.
+CHUNK_CHARS = 50_000
+
+
+def split_points(text: str, limit: int = CHUNK_CHARS) -> list[int]:
+    """Cut positions so that no piece is longer than ``limit`` (preferring line breaks)."""
+    cuts, start = [], 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = window.rfind("\n")
+        if cut < limit // 4:
+            cut = window.rfind(" ")
+        if cut < limit // 4:
+            cut = limit - 1
+        start += cut + 1
+        cuts.append(start)
+    return cuts
+
+
+def parse_long(text: str):
+    """Parse a text of any length into one Doc whose offsets are the text's offsets."""
+    from spacy.tokens import Doc
+
+    nlp = get_nlp()
+    if len(text) <= CHUNK_CHARS:
+        return nlp(text)
+    bounds = [0, *split_points(text), len(text)]
+    pieces = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+    doc = Doc.from_docs(list(nlp.pipe(pieces)), ensure_whitespace=False)
+    assert doc.text == text
+    return doc
+
+
 def parse_article(text: str, removed: Sequence[Removed] = ()):
-    return get_nlp()(codable_text(text, removed))
+    return parse_long(codable_text(text, removed))
 
 
 def pipe_articles(items: Iterable[tuple[str, Sequence[Removed]]], *, batch_size: int = 16,

@@ -18,6 +18,7 @@ from importlib import resources
 
 import yaml
 
+from parley.parse.nlp import sentence_of
 from parley.resolve.gazetteer import fold, get_gazetteer
 from parley.resolve.kb import Entity, KnowledgeBase
 
@@ -365,7 +366,7 @@ class ActorIndex:
         if root.dep_ == "appos":
             tokens.extend(t for t in root.head.subtree if t.i < span.start or t.i >= span.end)
         # a small window before the name catches titles the parser attached elsewhere
-        tokens.extend(self.doc[max(span.sent.start, span.start - 4) : span.start])
+        tokens.extend(self.doc[max(sentence_of(span.root).start, span.start - 4) : span.start])
         country = sector = None
         table = role_sectors()
         for tok in tokens:
@@ -384,7 +385,7 @@ class ActorIndex:
         for hit in self.hits:
             if hit.start_tok >= tok.i:
                 break
-            if hit.start_tok >= tok.sent.start and hit.entity is not None and (
+            if hit.start_tok >= sentence_of(tok).start and hit.entity is not None and (
                     hit.entity.kind in ("country", "organisation", "group")):
                 best = hit
         return best
@@ -393,9 +394,9 @@ class ActorIndex:
         """A titled person with no country given ("President X"): the country named
         nearest in the same sentence is the best guess an analyst would make."""
         best = None
+        sent = sentence_of(span.root)
         for hit in self.hits:
-            if hit.entity is None or hit.start_tok < span.sent.start or (
-                    hit.start_tok >= span.sent.end):
+            if hit.entity is None or hit.start_tok < sent.start or hit.start_tok >= sent.end:
                 continue
             country = hit.entity.country
             if country:

@@ -5,7 +5,8 @@ datelines, where the context already says the word is a place.
 
 from __future__ import annotations
 
-from parley.model import Dateline, Place
+from parley.model import Dateline, Place, Span
+from parley.parse.nlp import entity_of, sentence_of
 from parley.resolve.gazetteer import GazEntry, get_gazetteer
 from parley.resolve.kb import KnowledgeBase
 
@@ -13,15 +14,17 @@ _PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "ar
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
-def _place(entry: GazEntry) -> Place:
+def _place(entry: GazEntry, span: tuple[int, int] | None) -> Place:
+    evidence = [Span(start=span[0], end=span[1])] if span else []
     if entry.is_country:
-        return Place(name=entry.name, country=entry.country, lat=None, lon=None)
-    return Place(name=entry.name, country=entry.country, lat=entry.lat, lon=entry.lon)
+        return Place(name=entry.name, country=entry.country, evidence=evidence)
+    return Place(name=entry.name, country=entry.country, lat=entry.lat, lon=entry.lon,
+                 evidence=evidence)
 
 
 def place_for(doc, head_i: int, kb: KnowledgeBase, dateline: Dateline | None) -> Place | None:
     tok = doc[head_i]
-    sent = tok.sent
+    sent = sentence_of(tok)
     gaz = get_gazetteer()
     best: tuple[int, Place] | None = None
     for prep in sent:
@@ -41,26 +44,31 @@ def place_for(doc, head_i: int, kb: KnowledgeBase, dateline: Dateline | None) ->
         return best[1]
     if dateline is not None:
         entry = gaz.lookup(dateline.place)
+        span = (dateline.start, dateline.end)
         if entry is not None:
-            return _place(entry)
-        return Place(name=dateline.place)
+            return _place(entry, span)
+        return Place(name=dateline.place, evidence=[Span(start=span[0], end=span[1])])
     return None
 
 
 def _resolve_place(doc, pobj, kb: KnowledgeBase, gaz) -> Place | None:
-    ent = next((e for e in doc.ents if e.start <= pobj.i < e.end), None)
+    ent = entity_of(pobj)
     if ent is not None and ent.label_ in _PLACE_LABELS:
         text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+        span = (ent.end_char - len(text), ent.end_char)
     elif pobj.pos_ == "PROPN" and pobj.text[:1].isupper():
-        text = " ".join(t.text for t in pobj.subtree if t.dep_ in ("compound",) or t is pobj)
+        toks = [t for t in pobj.subtree if t.dep_ == "compound" or t is pobj]
+        text = " ".join(t.text for t in toks)
+        span = (toks[0].idx, pobj.idx + len(pobj.text))
     else:
         return None
     refs = kb.refs(text)
     for ref in refs:
         entity = kb.entities.get(ref.entity)
         if entity is not None and entity.kind == "country" and ref.how == "name":
-            return Place(name=entity.name, country=entity.country, lat=None, lon=None)
+            return Place(name=entity.name, country=entity.country,
+                         evidence=[Span(start=span[0], end=span[1])])
     hit = gaz.fuzzy(text, min_score=88.0)
     if hit is None:
         return None
-    return _place(hit[0])
+    return _place(hit[0], span)

@@ -15,7 +15,7 @@ from typing import IO, NoReturn
 
 import click
 
-from parley.errors import InputMissing, ParleyError
+from parley.errors import InputMissing, ParleyError, StoreError
 from parley.model import PLOVER_TYPES
 
 INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
@@ -45,6 +45,20 @@ def _db_option(f):
         "--db", "db", metavar="URL",
         help="Database: a SQLAlchemy URL (postgresql+psycopg://...) or a SQLite file "
              "path. Default: $PARLEY_DB, else ./parley.db.")(f)
+
+
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """A database failure mid-command (server gone, disk full) as one error line."""
+    from sqlalchemy.exc import DBAPIError
+
+    from parley.store.db import db_reason
+
+    try:
+        yield
+    except DBAPIError as exc:
+        _err(f"the database failed: {db_reason(exc)} [{StoreError.code}]")
+        sys.exit(StoreError.exit_code)
 
 
 def _open(db: str | None, *, create: bool):
@@ -144,7 +158,7 @@ def ingest(paths: tuple[str, ...], db: str | None, batch_size: int, published: d
 
     rule = FusionRule(window_days=window, match_on=match_on)  # type: ignore[arg-type]
     try:
-        with progress:
+        with _store_errors(), progress:
             report = run_ingest(
                 store, read_inputs(files, published=published.isoformat() if published
                                    else None),
@@ -241,7 +255,7 @@ def events(db, actors, types, since, until, factuality, fmt, output, dyadic) -> 
     flt = _filter(actors, types, since, until, factuality)
     store = _open(db, create=False)
     try:
-        with store.read() as conn:
+        with _store_errors(), store.read() as conn:
             records = queries.dyads(conn, flt) if dyadic else queries.events(conn, flt)
             if fmt == "parquet":
                 rows = ((export.dyad_row(r) for r in records) if dyadic
@@ -282,7 +296,7 @@ def export_cmd(db, fmt, output, since, until) -> None:
     flt = _filter(since=since, until=until)
     store = _open(db, create=False)
     try:
-        with store.read() as conn:
+        with _store_errors(), store.read() as conn:
             if fmt == "parquet":
                 n_events, n_dyads = export.export_parquet(conn, Path(output), flt)
                 note = f"{n_events} events and {n_dyads} dyads"
@@ -325,7 +339,7 @@ def dyad(a, b, db, by, since, until, fmt, plot) -> None:
     flt = _filter(since=since, until=until)
     store = _open(db, create=False)
     try:
-        with store.read() as conn:
+        with _store_errors(), store.read() as conn:
             rows = queries.dyad_series(conn, a, b, by=by, flt=flt)
     finally:
         store.close()

@@ -104,6 +104,11 @@ class Store:
         self.close()
 
 
+def db_reason(exc: DBAPIError) -> str:
+    """The driver's first line of an error, without SQLAlchemy's statement dump."""
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
 def display_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
@@ -145,8 +150,7 @@ def open_store(db: str | None = None, *, create: bool = True) -> Store:
                 migrate(conn)
     except DBAPIError as exc:
         store.close()
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise StoreError(f"cannot open the store: {reason}",
+        raise StoreError(f"cannot open the store: {db_reason(exc)}",
                          source=display_url(url)) from None
     except StoreError:
         store.close()

@@ -55,12 +55,14 @@ def shingles(text: str) -> set[bytes]:
 @dataclass(frozen=True)
 class Signature:
     minhash: MinHash
+    empty: bool = False  # no words: never a near-duplicate of anything
 
     @classmethod
     def of(cls, text: str) -> Signature:
         m = MinHash(num_perm=NUM_PERM, scheme=_SCHEME, permutations=_permutations())
-        m.update_batch(sorted(shingles(text)))
-        return cls(m)
+        grams = shingles(text)
+        m.update_batch(sorted(grams))
+        return cls(m, empty=not grams)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Signature:

@@ -75,11 +75,12 @@ articles = Table(
 Index(None, articles.c.published)
 Index(None, articles.c.near_duplicate_of)
 
-# The persisted LSH index: one row per (band, bucket) of each original article.
+# The persisted LSH index: one row per band of each original article. ``bucket`` (a
+# 64-bit hash of the band) leads the key, so a lookup by buckets is one index probe each.
 minhash_bands = Table(
     "minhash_bands", METADATA,
-    Column("band", SmallInteger, primary_key=True, autoincrement=False),
     Column("bucket", BigInteger, primary_key=True, autoincrement=False),
+    Column("band", SmallInteger, primary_key=True, autoincrement=False),
     Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True,
            autoincrement=False),
 )

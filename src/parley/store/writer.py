@@ -11,23 +11,35 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Connection, and_, delete, exists, insert, select, tuple_, update
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    and_,
+    bindparam,
+    exists,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import DBAPIError
 
-from parley.errors import ParleyError
+from parley.errors import CodingFailed, ParleyError, StoreError
 from parley.fuse.reports import (
     Disagreement,
     Fused,
     FusionRule,
     Party,
     Report,
+    Summary,
     best_match,
     disagreements,
 )
 from parley.model import Article, Document, Event
-from parley.store.db import Store
+from parley.store.db import Store, db_reason
 from parley.store.dedup import THRESHOLD, Signature, content_hash
 from parley.store.schema import (
     actors,
@@ -45,12 +57,6 @@ from parley.store.schema import (
 Coder = Callable[[list[Article]], Iterable[Document]]
 
 
-class CodingFailed(ParleyError):
-    """The coder raised on one article: reported like a bad input, the rest go on."""
-
-    code = "E031"
-
-
 @dataclass
 class IngestReport:
     read: int = 0  # inputs taken from the readers (articles and errors)
@@ -63,6 +69,12 @@ class IngestReport:
     fused_joined: int = 0
     conflicts: int = 0
     batches: int = 0
+
+    def add(self, other: IngestReport) -> None:
+        """Count a committed batch in (only committed work is reported)."""
+        for name in ("stored", "already_stored", "near_duplicates", "failed", "events",
+                     "fused_new", "fused_joined", "conflicts"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 def _default_coder(batch: list[Article]) -> Iterable[Document]:
@@ -139,17 +151,29 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, batch_size: 
             progress(1)
         if not coded:
             continue
-        with store.write() as conn:
-            # a concurrent writer may have stored some since the check above
-            known = _known_hashes(conn, [h for h, _, _ in coded])
-            for h, article, doc in coded:
-                if h in known:
-                    report.already_stored += 1
-                    continue
-                known.add(h)
-                _store_document(conn, article, doc, h, rule, report)
+        batch = IngestReport()
+        try:
+            with store.write() as conn:
+                # a concurrent writer may have stored some since the check above
+                known = _known_hashes(conn, [h for h, _, _ in coded])
+                for h, article, doc in coded:
+                    if h in known:
+                        batch.already_stored += 1
+                        continue
+                    known.add(h)
+                    _store_document(conn, article, doc, h, rule, batch)
+        except DBAPIError as exc:
+            raise StoreError(f"batch {report.batches + 1} was not stored ({db_reason(exc)}); the "
+                             f"{report.batches} batches before it are",
+                             source=_batch_source(coded)) from None
+        report.add(batch)
         report.batches += 1
     return report
+
+
+def _batch_source(coded: Sequence[tuple[str, Article, Document]]) -> str | None:
+    """Where a batch starts: the first article's input name."""
+    return coded[0][1].source if coded else None
 
 
 def _code(coder: Coder, batch: list[Article]) -> list[Document | ParleyError]:
@@ -173,23 +197,63 @@ def _code(coder: Coder, batch: list[Article]) -> list[Document | ParleyError]:
         return out
 
 
+# Statements are built once with bind parameters: SQLAlchemy then compiles each once,
+# and per-row work is only parameter binding (it matters at thousands of events).
+_KNOWN = select(articles.c.content_hash).where(
+    articles.c.content_hash.in_(bindparam("hashes", expanding=True)))
+_BANDS = select(minhash_bands.c.band, minhash_bands.c.bucket, minhash_bands.c.article_id
+                ).where(minhash_bands.c.bucket.in_(bindparam("buckets", expanding=True)))
+_MINHASHES = select(articles.c.id, articles.c.minhash).where(
+    articles.c.id.in_(bindparam("ids", expanding=True))).order_by(articles.c.id)
+_INSERT_ARTICLE = insert(articles).returning(articles.c.id)
+_INSERT_ACTORS = insert(actors).returning(actors.c.id, sort_by_parameter_order=True)
+_INSERT_MENTIONS = insert(mentions).returning(mentions.c.id, sort_by_parameter_order=True)
+_INSERT_FUSED = insert(fused_events).returning(fused_events.c.id, sort_by_parameter_order=True)
+_UPDATE_FUSED = update(fused_events).where(fused_events.c.id == bindparam("fid")).values(
+    disputed=or_(fused_events.c.disputed, bindparam("now_disputed", type_=Boolean)))
+_MARK_DISPUTED = update(fused_events).where(fused_events.c.id == bindparam("fid")).values(
+    disputed=True)
+_CANDIDATES = select(fused_events.c.id).where(
+    fused_events.c.type.in_(bindparam("types", expanding=True)),
+    fused_events.c.anchor_date.between(bindparam("lo"), bindparam("hi")),
+    exists().where(and_(
+        fused_participants.c.fused_event_id == fused_events.c.id,
+        fused_participants.c.key.in_(bindparam("keys", expanding=True)))),
+).order_by(fused_events.c.id)
+_MEMBERS = (
+    select(fused_event_mentions.c.fused_event_id, fused_event_mentions.c.canonical_article_id,
+           mentions, articles.c.published)
+    .join(mentions, mentions.c.id == fused_event_mentions.c.mention_id)
+    .join(articles, articles.c.id == mentions.c.article_id)
+    .where(fused_event_mentions.c.fused_event_id.in_(bindparam("ids", expanding=True)))
+    .order_by(mentions.c.id))
+_MEMBER_PARTIES = (
+    select(mention_participants.c.mention_id, mention_participants.c.key,
+           mention_participants.c.role, actors.c.name, actors.c.country, actors.c.kind)
+    .join(actors, actors.c.id == mention_participants.c.actor_id)
+    .where(mention_participants.c.mention_id.in_(bindparam("ids", expanding=True)))
+    .order_by(mention_participants.c.mention_id, mention_participants.c.position))
+_CHUNK = 500
+
+
 def _known_hashes(conn: Connection, hashes: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    for i in range(0, len(hashes), 500):
-        found.update(conn.execute(select(articles.c.content_hash).where(
-            articles.c.content_hash.in_(hashes[i:i + 500]))).scalars())
+    for i in range(0, len(hashes), _CHUNK):
+        found.update(conn.execute(_KNOWN, {"hashes": list(hashes[i:i + _CHUNK])}).scalars())
     return found
 
 
 def _near_duplicate(conn: Connection, sig: Signature) -> tuple[int, float] | None:
+    if sig.empty:
+        return None
     buckets = sig.buckets()
-    ids = conn.execute(select(minhash_bands.c.article_id).distinct().where(
-        tuple_(minhash_bands.c.band, minhash_bands.c.bucket).in_(buckets))).scalars().all()
+    wanted = set(buckets)
+    ids = sorted({aid for band, bucket, aid in conn.execute(
+        _BANDS, {"buckets": [k for _, k in buckets]}) if (band, bucket) in wanted})
     if not ids:
         return None
     best: tuple[int, float] | None = None
-    for aid, blob in conn.execute(select(articles.c.id, articles.c.minhash)
-                                  .where(articles.c.id.in_(ids)).order_by(articles.c.id)):
+    for aid, blob in conn.execute(_MINHASHES, {"ids": ids}):
         score = sig.jaccard(Signature.from_bytes(blob))
         if score >= THRESHOLD and (best is None or score > best[1]):
             best = (aid, score)
@@ -201,83 +265,108 @@ def _store_document(conn: Connection, article: Article, doc: Document, digest: s
     sig = Signature.of(article.text)
     dup = _near_duplicate(conn, sig)
     published = _as_date(doc.published or article.published)
-    article_id = conn.execute(insert(articles).values(
-        doc_id=article.id[:300],
-        source=article.source,
-        url=article.url,
-        published=published,
-        title=doc.title or article.title,
-        text=article.text,
-        content_hash=digest,
-        near_duplicate_of=dup[0] if dup else None,
-        similarity=round(dup[1], 4) if dup else None,
-        minhash=sig.to_bytes(),
-        ingested_at=now(),
-        document=doc.model_dump(mode="json", exclude={"text"}),
-    ).returning(articles.c.id)).scalar_one()
+    article_id = conn.execute(_INSERT_ARTICLE, {
+        "doc_id": article.id[:300],
+        "source": article.source,
+        "url": article.url,
+        "published": published,
+        "title": doc.title or article.title,
+        "text": article.text,
+        "content_hash": digest,
+        "near_duplicate_of": dup[0] if dup else None,
+        "similarity": round(dup[1], 4) if dup else None,
+        "minhash": sig.to_bytes(),
+        "ingested_at": now(),
+        "document": doc.model_dump(mode="json", exclude={"text"}),
+    }).scalar_one()
     report.stored += 1
     if dup:
         report.near_duplicates += 1
         canonical = dup[0]
     else:
         canonical = article_id
+    if not dup and not sig.empty:
         conn.execute(insert(minhash_bands), [
             {"band": b, "bucket": k, "article_id": article_id} for b, k in sig.buckets()])
 
     actor_rows: dict[str, tuple[int, Party]] = {}
-    for a in doc.actors:
-        key = a.country or a.name
-        aid = conn.execute(insert(actors).values(
-            article_id=article_id, local_id=a.id, name=a.name, kind=a.kind,
-            country=a.country, sector=a.sector, key=key, aliases=a.aliases,
-            spans=[s.model_dump() for s in a.mentions],
-        ).returning(actors.c.id)).scalar_one()
-        actor_rows[a.id] = (aid, Party(key=key, name=a.name, country=a.country,
-                                       kind=a.kind, role="participant"))
+    if doc.actors:
+        keys = [a.country or a.name for a in doc.actors]
+        ids = conn.execute(_INSERT_ACTORS, [
+            {"article_id": article_id, "local_id": a.id, "name": a.name, "kind": a.kind,
+             "country": a.country, "sector": a.sector, "key": key, "aliases": a.aliases,
+             "spans": [s.model_dump() for s in a.mentions]}
+            for a, key in zip(doc.actors, keys, strict=True)]).scalars().all()
+        for a, key, aid in zip(doc.actors, keys, ids, strict=True):
+            actor_rows[a.id] = (aid, Party(key=key, name=a.name, country=a.country,
+                                           kind=a.kind, role="participant"))
+    if not doc.events:
+        return
 
-    mention_ids: dict[str, int] = {}
-    fused_of: dict[str, int] = {}
-    for event in doc.events:
-        mention_id, rep = _store_mention(conn, article_id, canonical, published, event,
-                                         actor_rows)
-        mention_ids[event.id] = mention_id
-        fused_of[event.id] = _fuse(conn, rep, rule, report)
-        report.events += 1
+    mention_ids = conn.execute(_INSERT_MENTIONS, [_mention_row(article_id, e)
+                                                  for e in doc.events]).scalars().all()
+    reports: list[Report] = []
+    participant_rows: list[dict] = []
+    for event, mention_id in zip(doc.events, mention_ids, strict=True):
+        rows, rep = _report(article_id, canonical, published, event, mention_id, actor_rows)
+        participant_rows.extend(rows)
+        reports.append(rep)
+    if participant_rows:
+        conn.execute(insert(mention_participants), participant_rows)
 
+    targets = _fuse_document(conn, reports, rule, report)
+    report.events += len(reports)
+    fused_of = {e.id: f.id for e, f in zip(doc.events, targets, strict=True)}
+    conn.execute(insert(fused_event_mentions), [
+        {"fused_event_id": f.id, "mention_id": rep.mention_id, "article_id": article_id,
+         "canonical_article_id": canonical} for rep, f in zip(reports, targets, strict=True)])
+    by_event = dict(zip((e.id for e in doc.events), mention_ids, strict=True))
+    found = [{"fused_event_id": f.id, "mention_id": rep.mention_id, "scope": "reports",
+              "kind": d.kind, "detail": d.detail, "evidence": list(d.evidence),
+              "created_at": now()}
+             for rep, f in zip(reports, targets, strict=True) for d in f.found]
+    disputed: set[int] = set()
     for c in doc.conflicts:
-        if c.event not in mention_ids:
+        if c.event not in by_event:
             continue
-        fid = fused_of[c.event]
-        conn.execute(insert(conflicts).values(
-            fused_event_id=fid, mention_id=mention_ids[c.event], scope="document",
-            kind=c.kind, detail=c.detail, created_at=now(),
-            evidence=[{"article_id": article_id, "start": s.start, "end": s.end}
-                      for s in c.evidence]))
-        conn.execute(update(fused_events).where(fused_events.c.id == fid)
-                     .values(disputed=True))
-        report.conflicts += 1
+        disputed.add(fused_of[c.event])
+        found.append({
+            "fused_event_id": fused_of[c.event], "mention_id": by_event[c.event],
+            "scope": "document", "kind": c.kind, "detail": c.detail, "created_at": now(),
+            "evidence": [{"article_id": article_id, "start": s.start, "end": s.end}
+                         for s in c.evidence]})
+    if found:
+        conn.execute(insert(conflicts), found)
+        report.conflicts += len(found)
+    if disputed:
+        conn.execute(_MARK_DISPUTED, [{"fid": f} for f in sorted(disputed)])
 
 
-def _store_mention(conn: Connection, article_id: int, canonical: int,
-                   published: date | None, event: Event,
-                   actor_rows: dict[str, tuple[int, Party]]) -> tuple[int, Report]:
+def _mention_row(article_id: int, event: Event) -> dict:
     first = event.mentions[0] if event.mentions else None
     event_date = _as_date(event.date.value)
     place = event.place
-    mention_id = conn.execute(insert(mentions).values(
-        article_id=article_id, event_local_id=event.id, type=event.type, mode=event.mode,
-        context=event.context, factuality=event.factuality, confidence=event.confidence,
-        date=event_date, date_precision=event.date.precision if event_date else None,
-        date_disputed=event.date.disputed,
-        place_name=place.name if place else None,
-        place_country=place.country if place else None,
-        lat=place.lat if place else None, lon=place.lon if place else None,
-        mention_start=first.start if first else None,
-        mention_end=first.end if first else None,
-        trigger_start=first.trigger.start if first else None,
-        trigger_end=first.trigger.end if first else None,
-        spans=[m.model_dump() for m in event.mentions],
-    ).returning(mentions.c.id)).scalar_one()
+    return {
+        "article_id": article_id, "event_local_id": event.id, "type": event.type,
+        "mode": event.mode, "context": event.context, "factuality": event.factuality,
+        "confidence": event.confidence, "date": event_date,
+        "date_precision": event.date.precision if event_date else None,
+        "date_disputed": event.date.disputed,
+        "place_name": place.name if place else None,
+        "place_country": place.country if place else None,
+        "lat": place.lat if place else None, "lon": place.lon if place else None,
+        "mention_start": first.start if first else None,
+        "mention_end": first.end if first else None,
+        "trigger_start": first.trigger.start if first else None,
+        "trigger_end": first.trigger.end if first else None,
+        "spans": [m.model_dump() for m in event.mentions],
+    }
+
+
+def _report(article_id: int, canonical: int, published: date | None, event: Event,
+            mention_id: int, actor_rows: dict[str, tuple[int, Party]],
+            ) -> tuple[list[dict], Report]:
+    """The event's participant rows and the event as cross-report fusion sees it."""
     parties: dict[str, Party] = {}
     rows: dict[int, dict] = {}
     for position, p in enumerate(event.participants):
@@ -289,8 +378,9 @@ def _store_mention(conn: Connection, article_id: int, canonical: int,
         parties.setdefault(party.key, Party(key=party.key, name=party.name,
                                             country=party.country, kind=party.kind,
                                             role=p.role))
-    if rows:
-        conn.execute(insert(mention_participants), list(rows.values()))
+    first = event.mentions[0] if event.mentions else None
+    event_date = _as_date(event.date.value)
+    place = event.place
     rep = Report(
         article_id=article_id, canonical_id=canonical, published=published,
         type=event.type, factuality=event.factuality, parties=tuple(parties.values()),
@@ -303,50 +393,43 @@ def _store_mention(conn: Connection, article_id: int, canonical: int,
         span=(first.start, first.end) if first else (0, 0),
         mention_id=mention_id,
     )
-    return mention_id, rep
+    return list(rows.values()), rep
 
 
 # -- cross-report fusion against the stored fused events ------------------------------
 
-def _candidates(conn: Connection, rule: FusionRule, rep: Report) -> list[Fused]:
-    """Fused events a report could join: type + anchor window, sharing a participant.
+def _candidate_pool(conn: Connection, rule: FusionRule,
+                    reports: Sequence[Report]) -> list[Fused]:
+    """Stored fused events any of a document's reports could join.
 
-    Served by the (type, anchor_date) index; the archive outside the window is never read.
+    One indexed query (type + anchor window, sharing a participant key) per distinct
+    anchor date in the document, usually one or two: the archive outside the windows is
+    never read. The pool is a superset; ``FusionRule.score`` checks each report.
     """
-    if rep.anchor is None or not rep.keys:
-        return []
-    lo, hi = rule.window(rep.anchor)
-    ids = conn.execute(select(fused_events.c.id).where(
-        fused_events.c.type.in_(rule.types_for(rep.type)),
-        fused_events.c.anchor_date.between(lo, hi),
-        exists().where(and_(fused_participants.c.fused_event_id == fused_events.c.id,
-                            fused_participants.c.key.in_(sorted(rep.keys)))),
-    ).order_by(fused_events.c.id)).scalars().all()
-    return load_fused(conn, ids)
+    by_anchor: dict[date, tuple[set[str], set[str]]] = {}
+    for rep in reports:
+        if rep.anchor is None or not rep.keys:
+            continue
+        types, keys = by_anchor.setdefault(rep.anchor, (set(), set()))
+        types.update(rule.types_for(rep.type))
+        keys.update(rep.keys)
+    ids: set[int] = set()
+    for anchor, (types, keys) in by_anchor.items():
+        lo, hi = rule.window(anchor)
+        ids.update(conn.execute(_CANDIDATES, {"types": sorted(types), "lo": lo, "hi": hi,
+                                              "keys": sorted(keys)}).scalars())
+    return load_fused(conn, sorted(ids))
 
 
 def load_fused(conn: Connection, ids: Sequence[int]) -> list[Fused]:
     """Fused events with their reports, rebuilt from the stored mentions."""
     if not ids:
         return []
-    rows = conn.execute(
-        select(fused_event_mentions.c.fused_event_id,
-               fused_event_mentions.c.canonical_article_id, mentions, articles.c.published)
-        .join(mentions, mentions.c.id == fused_event_mentions.c.mention_id)
-        .join(articles, articles.c.id == mentions.c.article_id)
-        .where(fused_event_mentions.c.fused_event_id.in_(ids))
-        .order_by(mentions.c.id)).mappings().all()
+    rows = conn.execute(_MEMBERS, {"ids": list(ids)}).mappings().all()
     parties: dict[int, list[Party]] = {}
     mids = [r["id"] for r in rows]
-    for i in range(0, len(mids), 500):
-        for p in conn.execute(
-                select(mention_participants.c.mention_id, mention_participants.c.key,
-                       mention_participants.c.role, actors.c.name, actors.c.country,
-                       actors.c.kind)
-                .join(actors, actors.c.id == mention_participants.c.actor_id)
-                .where(mention_participants.c.mention_id.in_(mids[i:i + 500]))
-                .order_by(mention_participants.c.mention_id,
-                          mention_participants.c.position)).mappings():
+    for i in range(0, len(mids), _CHUNK):
+        for p in conn.execute(_MEMBER_PARTIES, {"ids": mids[i:i + _CHUNK]}).mappings():
             lst = parties.setdefault(p["mention_id"], [])
             if all(x.key != p["key"] for x in lst):
                 lst.append(Party(key=p["key"], name=p["name"], country=p["country"],
@@ -365,28 +448,46 @@ def load_fused(conn: Connection, ids: Sequence[int]) -> list[Fused]:
     return [fused[i] for i in ids if fused[i].members]
 
 
-def _fuse(conn: Connection, rep: Report, rule: FusionRule, report: IngestReport) -> int:
-    match = best_match(rule, rep, _candidates(conn, rule, rep))
-    if match is None:
-        fused = Fused(id=None, members=[rep])
-        fid = _write_fused(conn, fused, disputed=False)
-        report.fused_new += 1
-    else:
-        found = disagreements(rule, rep, match)
-        match.members.append(rep)
-        fid = _write_fused(conn, match, disputed=bool(found))
-        _write_conflicts(conn, fid, rep, found)
-        report.fused_joined += 1
-        report.conflicts += len(found)
-    conn.execute(insert(fused_event_mentions).values(
-        fused_event_id=fid, mention_id=rep.mention_id, article_id=rep.article_id,
-        canonical_article_id=rep.canonical_id))
-    return fid
+@dataclass
+class _Target(Fused):
+    """A fused event a report of the document goes to, and what it disagreed with."""
+
+    found: list[Disagreement] = field(default_factory=list)
 
 
-def _write_fused(conn: Connection, fused: Fused, *, disputed: bool) -> int:
-    s = fused.summary()
-    values = {
+def _fuse_document(conn: Connection, reports: Sequence[Report], rule: FusionRule,
+                   report: IngestReport) -> list[_Target]:
+    """Match each report against the stored fused events; write the changes.
+
+    A report never joins a fused event another report of the same article is in (the
+    in-document fusion already decided they differ), so the events this document
+    creates are inserted together at the end.
+    """
+    pool = [_Target(id=f.id, members=f.members) for f in _candidate_pool(conn, rule, reports)]
+    taken: set[int] = set()
+    targets: list[_Target] = []
+    created: list[_Target] = []
+    for rep in reports:
+        match = best_match(rule, rep, [f for f in pool if f.id not in taken])
+        if match is None:
+            target = _Target(id=None, members=[rep])
+            created.append(target)
+            report.fused_new += 1
+        else:
+            assert isinstance(match, _Target) and match.id is not None
+            found = disagreements(rule, rep, match)
+            target = _Target(id=match.id, members=[*match.members, rep], found=found)
+            taken.add(match.id)
+            _update_fused(conn, target, before=match.summary())
+            report.fused_joined += 1
+        targets.append(target)
+    if created:
+        _insert_fused(conn, created)
+    return targets
+
+
+def _fused_values(s: Summary) -> dict:
+    return {
         "type": s.type, "mode": s.mode, "context": s.context, "factuality": s.factuality,
         "date": s.date, "date_precision": s.precision, "date_disputed": s.date_disputed,
         "ref_date": s.ref_date, "anchor_date": s.anchor_date, "place_name": s.place_name,
@@ -394,29 +495,36 @@ def _write_fused(conn: Connection, fused: Fused, *, disputed: bool) -> int:
         "source_count": s.source_count, "mention_count": s.mention_count,
         "confidence": s.confidence, "updated_at": now(),
     }
-    if fused.id is None:
-        fid = conn.execute(insert(fused_events).values(
-            **values, disputed=disputed or s.date_disputed, created_at=now(),
-        ).returning(fused_events.c.id)).scalar_one()
-    else:
-        fid = fused.id
-        was = conn.execute(select(fused_events.c.disputed)
-                           .where(fused_events.c.id == fid)).scalar_one()
-        conn.execute(update(fused_events).where(fused_events.c.id == fid).values(
-            **values, disputed=bool(was) or disputed or s.date_disputed))
-        conn.execute(delete(fused_participants)
-                     .where(fused_participants.c.fused_event_id == fid))
-    if s.parties:
-        conn.execute(insert(fused_participants), [
-            {"fused_event_id": fid, "key": p.key, "position": i, "name": p.name,
+
+
+def _party_rows(fid: int, s: Summary, known: set[str]) -> list[dict]:
+    return [{"fused_event_id": fid, "key": p.key, "position": i, "name": p.name,
              "country": p.country, "kind": p.kind, "role": p.role}
-            for i, p in enumerate(s.parties)])
-    return fid
+            for i, p in enumerate(s.parties) if p.key not in known]
 
 
-def _write_conflicts(conn: Connection, fid: int, rep: Report,
-                     found: Sequence[Disagreement]) -> None:
-    for d in found:
-        conn.execute(insert(conflicts).values(
-            fused_event_id=fid, mention_id=rep.mention_id, scope="reports", kind=d.kind,
-            detail=d.detail, evidence=list(d.evidence), created_at=now()))
+def _insert_fused(conn: Connection, created: Sequence[_Target]) -> None:
+    summaries = [t.summary() for t in created]
+    ids = conn.execute(_INSERT_FUSED, [
+        {**_fused_values(s), "created_at": now(), "disputed": s.date_disputed}
+        for s in summaries]).scalars().all()
+    rows = []
+    for target, s, fid in zip(created, summaries, ids, strict=True):
+        target.id = fid
+        rows.extend(_party_rows(fid, s, set()))
+    if rows:
+        conn.execute(insert(fused_participants), rows)
+
+
+def _update_fused(conn: Connection, target: _Target, *, before: Summary) -> None:
+    """Rewrite a joined fused event's row; append the participants it did not have.
+
+    Participants only ever grow, in order of first appearance, so the stored ones keep
+    their positions.
+    """
+    s = target.summary()
+    conn.execute(_UPDATE_FUSED, {**_fused_values(s), "fid": target.id,
+                                 "now_disputed": bool(target.found) or s.date_disputed})
+    rows = _party_rows(target.id, s, {p.key for p in before.parties})
+    if rows:
+        conn.execute(insert(fused_participants), rows)

@@ -1,0 +1,94 @@
+"""Opening stores: URLs, SQLite settings, schema versions and migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, inspect, select, text
+
+from parley.errors import StoreError
+from parley.store import open_store, resolve_url
+from parley.store.schema import SCHEMA_VERSION, current_version, migrate, schema_version
+
+
+def test_db_value_bare_path_env_and_postgres_urls(tmp_path, monkeypatch):
+    monkeypatch.delenv("PARLEY_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert resolve_url(None) == f"sqlite:///{tmp_path / 'parley.db'}"
+    assert resolve_url("x/events.db") == f"sqlite:///{tmp_path / 'x' / 'events.db'}"
+    monkeypatch.setenv("PARLEY_DB", "/data/p.db")
+    assert resolve_url(None) == "sqlite:////data/p.db"
+    assert resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert resolve_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_new_store_is_stamped_with_the_schema_version(db):
+    with open_store(db) as store, store.read() as conn:
+        assert current_version(conn) == SCHEMA_VERSION
+        tables = set(inspect(conn).get_table_names())
+    assert {"articles", "actors", "mentions", "fused_events", "fused_participants",
+            "fused_event_mentions", "conflicts", "minhash_bands",
+            "schema_version"} <= tables
+
+
+def test_sqlite_store_runs_in_wal_mode(sqlite_db):
+    open_store(sqlite_db).close()
+    with sqlite3.connect(sqlite_db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with open_store(sqlite_db) as store, store.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_readers_do_not_create_a_store(tmp_path, invoke):
+    missing = tmp_path / "none.db"
+    result = invoke("events", "--db", str(missing))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("parley: error: ") and "[E030]" in result.stderr
+    assert not missing.exists()
+
+
+def test_a_foreign_database_is_refused(sqlite_db):
+    with sqlite3.connect(sqlite_db) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER)")
+    with pytest.raises(StoreError, match="no Parley schema_version"):
+        open_store(sqlite_db)
+
+
+def test_a_newer_schema_is_refused(sqlite_db):
+    open_store(sqlite_db).close()
+    with sqlite3.connect(sqlite_db) as conn:
+        conn.execute("INSERT INTO schema_version VALUES (?, '2030-01-01', 'future')",
+                     (SCHEMA_VERSION + 1,))
+    with pytest.raises(StoreError, match="newer than this Parley"):
+        open_store(sqlite_db, create=False)
+
+
+def test_migrations_run_in_order_from_the_stored_version(db):
+    with open_store(db) as store, store.write() as conn:
+        calls = []
+
+        def add_notes(c):
+            calls.append(SCHEMA_VERSION + 1)
+            Table("notes", MetaData(), Column("id", Integer, primary_key=True)).create(c)
+
+        def noop(c):
+            calls.append(SCHEMA_VERSION + 2)
+
+        steps = [(SCHEMA_VERSION + 2, "second", noop), (SCHEMA_VERSION + 1, "notes", add_notes)]
+        assert migrate(conn, target=SCHEMA_VERSION + 2, migrations=steps) == SCHEMA_VERSION + 2
+        assert calls == [SCHEMA_VERSION + 1, SCHEMA_VERSION + 2]
+        assert inspect(conn).has_table("notes")
+        versions = conn.execute(select(schema_version.c.version)).scalars().all()
+        assert sorted(versions) == [SCHEMA_VERSION, SCHEMA_VERSION + 1, SCHEMA_VERSION + 2]
+        # already there: nothing runs again
+        assert migrate(conn, target=SCHEMA_VERSION + 2, migrations=steps) == SCHEMA_VERSION + 2
+        assert len(calls) == 2
+        conn.execute(text("DROP TABLE notes"))
+
+
+def test_a_missing_migration_is_an_error(sqlite_db):
+    with open_store(sqlite_db) as store, store.write() as conn, \
+            pytest.raises(StoreError, match="no migration"):
+        migrate(conn, target=SCHEMA_VERSION + 1, migrations=[])

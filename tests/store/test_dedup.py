@@ -1,0 +1,37 @@
+"""Content hashes and MinHash near-duplicate signatures."""
+
+from __future__ import annotations
+
+from parley.store.dedup import THRESHOLD, Signature, content_hash
+
+STORY = ("Kenya and Uganda agreed on Tuesday to build a joint railway linking Nairobi and "
+         "Kampala, officials said. The line is expected to cut freight costs for "
+         "landlocked Uganda, and construction is due to start next year after financing "
+         "talks with regional lenders conclude in Nairobi.")
+
+
+def test_content_hash_ignores_whitespace_only():
+    assert content_hash(STORY) == content_hash("  " + STORY.replace(" ", "\n  ") + "\n")
+    assert content_hash(STORY) != content_hash(STORY.replace("Tuesday", "Monday"))
+
+
+def test_a_syndicated_copy_is_near_and_another_story_is_not():
+    copy = "NAIROBI (Wire) - " + STORY + " Copyright 2024 Wire Service."
+    other = STORY.replace("Kenya and Uganda agreed", "Ghana and Togo argued").replace(
+        "railway linking Nairobi and Kampala", "pipeline through Accra and Lome")
+    sig = Signature.of(STORY)
+    assert sig.jaccard(Signature.of(copy)) >= THRESHOLD
+    assert sig.jaccard(Signature.of(other)) < THRESHOLD
+
+
+def test_signature_survives_the_database_round_trip():
+    sig = Signature.of(STORY)
+    back = Signature.from_bytes(sig.to_bytes())
+    assert back.jaccard(sig) == 1.0
+    assert back.buckets() == sig.buckets()
+    assert len(sig.to_bytes()) == 128 * 4
+
+
+def test_text_without_words_matches_nothing():
+    assert Signature.of("— … —").empty
+    assert not Signature.of(STORY).empty
