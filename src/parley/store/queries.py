@@ -11,10 +11,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, or_, select
+from sqlalchemy import Connection, Select, and_, case, func, or_, select
 
 from parley.model import Document
-from parley.store.dyadic import Period, PeriodRow, dyad_pairs, score_table, series
+from parley.store.dyadic import Period, PeriodRow, bucket, dyad_pairs, score_table, series
 from parley.store.schema import (
     METADATA,
     articles,
@@ -303,3 +303,257 @@ def top_dyads(conn: Connection, limit: int = 10) -> list[tuple[str, str, int]]:
             seen[pair] = seen.get(pair, 0) + 1
     ranked = sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     return [(a, b, n) for (a, b), n in ranked]
+
+
+# -- pages for the API and the web views ----------------------------------------------
+# Each returns one page of rows and the total, so a view can say "21-40 of 95".
+
+EVENT_SORTS = ("date", "type", "sources", "score", "confidence", "id")
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: int
+    doc_id: str
+    title: str | None
+    published: date | None
+    url: str | None
+    events: int  # events of the coded document (rows of ``mentions``)
+    near_duplicate_of: int | None
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    key: str
+    name: str
+    country: str | None
+    kind: str
+    events: int  # fused events it takes part in
+
+
+@dataclass(frozen=True)
+class ConflictRecord:
+    id: int
+    event_id: int | None
+    scope: str
+    kind: str
+    detail: str
+    evidence: tuple[dict[str, int], ...]  # {article_id, start, end}
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A span of a stored article and the text it covers."""
+
+    article_id: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SourceEvidence:
+    """One report behind a fused event: its article and each mention's sentence and
+    trigger, sliced from the article text."""
+
+    article_id: int
+    doc_id: str
+    url: str | None
+    title: str | None
+    published: str | None
+    near_duplicate_of: int | None
+    event: str  # the event's id in that article's document ("e1")
+    mentions: tuple[tuple[Quote, Quote], ...]  # (sentence, trigger)
+
+
+@dataclass(frozen=True)
+class ConflictEvidence:
+    id: int
+    scope: str
+    kind: str
+    detail: str
+    evidence: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    event: EventRecord
+    sources: tuple[SourceEvidence, ...]
+    conflicts: tuple[ConflictEvidence, ...]
+
+
+@dataclass(frozen=True)
+class PeriodEvents:
+    row: PeriodRow
+    events: tuple[EventRecord, ...]
+
+
+def _count(conn: Connection, stmt: Select) -> int:
+    return conn.execute(select(func.count()).select_from(stmt.order_by(None).subquery())
+                        ).scalar_one()
+
+
+def articles_page(conn: Connection, *, limit: int = 50, offset: int = 0,
+                  newest_first: bool = False) -> tuple[list[ArticleRow], int]:
+    """Stored articles by id (or newest publication first) with their event counts."""
+    n = (select(func.count()).select_from(mentions)
+         .where(mentions.c.article_id == articles.c.id).scalar_subquery())
+    a = articles.c
+    stmt = select(a.id, a.doc_id, a.title, a.published, a.url, a.near_duplicate_of,
+                  n.label("events"))
+    if newest_first:
+        stmt = stmt.order_by(a.published.is_(None), a.published.desc(), a.id.desc())
+    else:
+        stmt = stmt.order_by(a.id)
+    total = conn.execute(select(func.count()).select_from(articles)).scalar_one()
+    rows = conn.execute(stmt.limit(limit).offset(offset)).mappings()
+    return [ArticleRow(id=r["id"], doc_id=r["doc_id"], title=r["title"],
+                       published=r["published"], url=r["url"], events=r["events"],
+                       near_duplicate_of=r["near_duplicate_of"]) for r in rows], total
+
+
+def _score_expr():
+    """The PLOVER score of a fused event in SQL: the mode's score if the table lists
+    it, else the type's (as ``ScoreTable.score``)."""
+    fe = fused_events.c
+    whens = []
+    for name, entry in score_table().types.items():
+        whens.extend((and_(fe.type == name, func.lower(fe.mode) == mode), value)
+                     for mode, value in entry.modes.items())
+        whens.append((fe.type == name, entry.score))
+    return case(*whens, else_=0.0)
+
+
+def events_page(conn: Connection, flt: EventFilter | None = None, *, limit: int = 50,
+                offset: int = 0, sort: str = "date",
+                descending: bool = False) -> tuple[list[EventRecord], int]:
+    """One page of ``events(conn, flt)`` sorted by a column of ``EVENT_SORTS``."""
+    if sort not in EVENT_SORTS:
+        raise ValueError(f"unknown sort {sort!r}")
+    fe = fused_events.c
+    stmt = _event_query(flt or EventFilter())
+    total = _count(conn, stmt)
+    key = {"date": fe.ref_date, "type": fe.type, "sources": fe.source_count,
+           "score": _score_expr(), "confidence": fe.confidence, "id": fe.id}[sort]
+    order = [key.desc() if descending else key.asc(), fe.id.desc() if descending
+             else fe.id.asc()]
+    if sort == "date":
+        # undated events first going up, last going down
+        order.insert(0, fe.ref_date.is_(None).asc() if descending
+                     else fe.ref_date.is_not(None).asc())
+    rows = conn.execute(stmt.order_by(None).order_by(*order).limit(limit).offset(offset)
+                        ).mappings().all()
+    parties = _parties(conn, [r["id"] for r in rows])
+    return [_record(r, parties[r["id"]]) for r in rows], total
+
+
+def participants_page(conn: Connection, *, q: str | None = None, limit: int = 50,
+                      offset: int = 0) -> tuple[list[ParticipantRow], int]:
+    """Distinct participants of fused events, most events first; ``q`` matches the key
+    or the name (case-insensitive substring)."""
+    fp = fused_participants.c
+    n = func.count(func.distinct(fp.fused_event_id))
+    stmt = select(fp.key, func.max(fp.name).label("name"),
+                  func.max(fp.country).label("country"), func.max(fp.kind).label("kind"),
+                  n.label("events")).group_by(fp.key)
+    if q:
+        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
+            "_", "\\_") + "%"
+        stmt = stmt.where(or_(func.lower(fp.key).like(pattern, escape="\\"),
+                              func.lower(fp.name).like(pattern, escape="\\")))
+    total = _count(conn, stmt)
+    rows = conn.execute(stmt.order_by(n.desc(), fp.key).limit(limit).offset(offset)
+                        ).mappings()
+    return [ParticipantRow(key=r["key"], name=r["name"], country=r["country"],
+                           kind=r["kind"], events=r["events"]) for r in rows], total
+
+
+def _conflict_record(r) -> ConflictRecord:
+    return ConflictRecord(id=r["id"], event_id=r["fused_event_id"], scope=r["scope"],
+                          kind=r["kind"], detail=r["detail"],
+                          evidence=tuple(dict(e) for e in r["evidence"]))
+
+
+def conflicts_page(conn: Connection, *, limit: int = 50,
+                   offset: int = 0) -> tuple[list[ConflictRecord], int]:
+    """Every recorded disagreement, oldest first."""
+    stmt = select(conflicts).order_by(conflicts.c.id)
+    total = _count(conn, stmt)
+    rows = conn.execute(stmt.limit(limit).offset(offset)).mappings()
+    return [_conflict_record(r) for r in rows], total
+
+
+def article_texts(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for i in range(0, len(ids), _PAGE):
+        rows = conn.execute(select(articles.c.id, articles.c.text)
+                            .where(articles.c.id.in_(ids[i:i + _PAGE])))
+        out.update((r.id, r.text) for r in rows)
+    return out
+
+
+def _quote(texts: dict[int, str], article_id: int, start: int, end: int) -> Quote:
+    return Quote(article_id=article_id, start=start, end=end,
+                 text=texts.get(article_id, "")[start:end])
+
+
+def event_detail(conn: Connection, event_id: int) -> EventDetail | None:
+    """A fused event with its evidence: each source's mention sentences and triggers and
+    each conflict's spans, with the text they cover."""
+    record = event(conn, event_id)
+    if record is None:
+        return None
+    srcs = sources(conn, [event_id])[event_id]
+    found = [_conflict_record(r) for r in conn.execute(
+        select(conflicts).where(conflicts.c.fused_event_id == event_id)
+        .order_by(conflicts.c.id)).mappings()]
+    ids = sorted({s["article_id"] for s in srcs}
+                 | {e["article_id"] for c in found for e in c.evidence})
+    texts = article_texts(conn, ids)
+    return EventDetail(
+        event=record,
+        sources=tuple(SourceEvidence(
+            article_id=s["article_id"], doc_id=s["doc_id"], url=s["url"], title=s["title"],
+            published=s["published"], near_duplicate_of=s["near_duplicate_of"],
+            event=s["event"],
+            mentions=tuple((_quote(texts, s["article_id"], m["start"], m["end"]),
+                            _quote(texts, s["article_id"], m["trigger"]["start"],
+                                   m["trigger"]["end"])) for m in s["mentions"]))
+            for s in srcs),
+        conflicts=tuple(ConflictEvidence(
+            id=c.id, scope=c.scope, kind=c.kind, detail=c.detail,
+            evidence=tuple(_quote(texts, e["article_id"], e["start"], e["end"])
+                           for e in c.evidence)) for c in found),
+    )
+
+
+def article_events(conn: Connection, article_id: int) -> dict[str, int]:
+    """The fused event each event of a stored document went to: {"e1": 7, ...}."""
+    fem = fused_event_mentions.c
+    rows = conn.execute(select(mentions.c.event_local_id, fem.fused_event_id)
+                        .join(fused_event_mentions, fem.mention_id == mentions.c.id)
+                        .where(mentions.c.article_id == article_id))
+    return {r.event_local_id: r.fused_event_id for r in rows}
+
+
+def article_conflicts(conn: Connection, article_id: int) -> list[ConflictRecord]:
+    """Disagreements between reports that cite this article on one side."""
+    fids = select(fused_event_mentions.c.fused_event_id).where(
+        fused_event_mentions.c.article_id == article_id)
+    rows = conn.execute(select(conflicts).where(conflicts.c.scope == "reports",
+                                                conflicts.c.fused_event_id.in_(fids))
+                        .order_by(conflicts.c.id)).mappings()
+    found = [_conflict_record(r) for r in rows]
+    return [c for c in found if any(e["article_id"] == article_id for e in c.evidence)]
+
+
+def dyad_periods(conn: Connection, a: str, b: str, *, by: Period = "month",
+                 flt: EventFilter | None = None) -> list[PeriodEvents]:
+    """``dyad_series`` with the events behind each period."""
+    records = [r for r in dyad_events(conn, a, b, flt=flt) if r.ref_date is not None]
+    rows = series([(r.ref_date, r.quad_class, r.score) for r in records], by)
+    grouped: dict[date, list[EventRecord]] = {}
+    for r in records:
+        assert r.ref_date is not None
+        grouped.setdefault(bucket(r.ref_date, by), []).append(r)
+    return [PeriodEvents(row=row, events=tuple(grouped[row.start])) for row in rows]
