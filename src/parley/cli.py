@@ -7,6 +7,7 @@ standard error and sets exit code 2; inputs after a bad one are still processed.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from datetime import date
@@ -31,7 +32,28 @@ def _check_date(ctx, param, value: str | None) -> str | None:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Commands whose modules import heavy libraries (SQLAlchemy, FastAPI, Ray) load only when
+# used, so `parley code` starts quickly.
+_LAZY = {
+    "ingest": "parley.store.commands:ingest",
+    "events": "parley.store.commands:events",
+    "export": "parley.store.commands:export_cmd",
+    "dyad": "parley.store.commands:dyad",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _LAZY and name not in self.commands:
+            module, attr = _LAZY[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="parley")
 def cli() -> None:
     """Parley: political event data from news reports, with the evidence for every fact."""
@@ -123,15 +145,6 @@ def demo() -> None:
                                 title="Horn of Africa ministers meet")
     doc = code_article(article)
     print_table(doc)
-
-
-def _register_commands() -> None:
-    from parley.store.commands import register as register_store
-
-    register_store(cli)
-
-
-_register_commands()
 
 
 def main() -> None:

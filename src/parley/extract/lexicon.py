@@ -13,6 +13,11 @@ from pathlib import Path
 
 import yaml
 
+try:  # libyaml is several times faster; the pure-Python loader is the fallback
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
 from parley.errors import KnowledgeError
 from parley.model import PLOVER_TYPES
 from parley.settings import load_settings
@@ -71,7 +76,7 @@ def _entries(data: dict, source: str) -> list[Entry]:
 
 def _load_yaml(source: str, text: str) -> dict:
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.load(text, Loader=_Loader) or {}
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"not valid YAML: {exc}".replace("\n", " "), source=source) from None
     if not isinstance(data, dict):

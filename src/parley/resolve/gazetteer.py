@@ -11,13 +11,13 @@ from __future__ import annotations
 import pickle
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from parley.settings import load_settings
 
-_INDEX_VERSION = 2
+_INDEX_VERSION = 3
 _LATIN = re.compile(r"^[A-Z][A-Za-z'’\- .]+$")
 
 
@@ -41,24 +41,26 @@ def fold(text: str) -> str:
 
 
 class Gazetteer:
-    def __init__(self, entries: dict[str, list[GazEntry]], fuzzy_keys: list[str]):
+    """Entries are stored as plain tuples (fast to unpickle) and wrapped on access."""
+
+    def __init__(self, entries: dict[str, list[tuple]], fuzzy_keys: list[str]):
         self._entries = entries
         self._fuzzy_keys = fuzzy_keys
 
     def lookup(self, name: str) -> GazEntry | None:
         """Exact (folded) match; the most populous / capital candidate wins."""
         found = self._entries.get(fold(name))
-        return found[0] if found else None
+        return GazEntry(*found[0]) if found else None
 
     def candidates(self, name: str) -> list[GazEntry]:
-        return list(self._entries.get(fold(name), ()))
+        return [GazEntry(*t) for t in self._entries.get(fold(name), ())]
 
     def fuzzy(self, name: str, *, min_score: float = 80.0) -> tuple[GazEntry, float] | None:
         """Typo-tolerant match among notable places. Call only in a place context."""
         key = fold(name)
         exact = self._entries.get(key)
         if exact:
-            return exact[0], 100.0
+            return GazEntry(*exact[0]), 100.0
         if len(key) < 4:
             return None
         from rapidfuzz import fuzz, process
@@ -67,7 +69,7 @@ class Gazetteer:
                                   score_cutoff=min_score)
         if best is None:
             return None
-        return self._entries[best[0]][0], float(best[1])
+        return GazEntry(*self._entries[best[0]][0]), float(best[1])
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -124,7 +126,8 @@ def _build() -> tuple[dict[str, list[GazEntry]], list[str]]:
         add(fold(c["name"]), entry)
     for bucket in entries.values():
         bucket.sort(key=lambda e: (not e.is_country, not e.capital, -e.population))
-    return entries, sorted(fuzzy)
+    packed = {k: [astuple(e) for e in v] for k, v in entries.items()}
+    return packed, sorted(fuzzy)
 
 
 def _cache_path() -> Path:

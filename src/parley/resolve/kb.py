@@ -8,6 +8,9 @@ it sets on records with the same ``id``. Every record has a source-independent i
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +36,7 @@ FILES = {
     "people": ("people_g20.yaml", "people_regions.yaml"),
 }
 _CODE = re.compile(r"^[A-Z]{3}$")
+_CACHE_VERSION = "kb-1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +279,38 @@ def validate(kb: KnowledgeBase) -> list[str]:
     return problems
 
 
+def _fingerprint(user_file: str | None) -> str:
+    digest = hashlib.sha256(_CACHE_VERSION.encode())
+    pkg = resources.files("parley").joinpath("data", "kb")
+    for names in FILES.values():
+        for name in names:
+            res = pkg.joinpath(name)
+            if res.is_file():
+                digest.update(res.read_bytes())
+    if user_file and Path(user_file).is_file():
+        digest.update(Path(user_file).read_bytes())
+    return digest.hexdigest()[:20]
+
+
 @lru_cache(maxsize=4)
 def get_kb(user_file: str | None = None) -> KnowledgeBase:
-    user_file = user_file if user_file is not None else load_settings().user_kb
-    return build(load_raw(user_file))
+    """The knowledge base, built from the YAML files once and then cached (pickle, keyed
+    by the files' content) under ``settings.cache_dir``: start-up stays short."""
+    settings = load_settings()
+    user_file = user_file if user_file is not None else settings.user_kb
+    path = Path(settings.cache_dir) / f"kb-{_fingerprint(user_file)}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    kb = build(load_raw(user_file))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(kb, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only cache directory only costs start-up time
+    return kb
