@@ -75,7 +75,7 @@ def _date_mentions(doc, mentions: list[EventMention], published: date | None) ->
         if not dates:
             continue
 
-        def attached(ent) -> int:
+        def attached(ent, tok=tok) -> int:
             node, steps = ent.root, 0
             while node.head is not node and steps < 6:
                 node, steps = node.head, steps + 1

@@ -11,7 +11,8 @@ def test_also_read_and_related_lines_are_removed_with_exact_offsets():
 
 
 def test_bare_also_read_cue_takes_the_headline_that_follows():
-    text = "Troops withdrew on Friday.\nALSO READ\nCelebrity chef opens new restaurant\nThe talks resumed."
+    text = ("Troops withdrew on Friday.\nALSO READ\nCelebrity chef opens new restaurant\n"
+            "The talks resumed.")
     removed = find_boilerplate(text)
     assert [r.text for r in removed] == ["ALSO READ", "Celebrity chef opens new restaurant"]
 

@@ -34,7 +34,7 @@ def hostile(tmp_path):
         return path
 
     put("binary.bin", bytes(range(256)) * 64)
-    put("mixed.txt", "Kenya met Uganda. ".encode() + "Café".encode("latin-1"))
+    put("mixed.txt", b"Kenya met Uganda. " + "Café".encode("latin-1"))
     put("nul.txt", b"Kenya met\x00 Uganda.")
     put("empty.txt", b"")
     put("spaces.txt", b"   \n\t \n")

@@ -106,7 +106,9 @@ def load_gold(path: str) -> list[GoldRecord]:
         raise GoldFormatError("expected a JSON list of PLOVER records", source=path)
     records = []
     for n, rec in enumerate(data):
-        if not isinstance(rec, dict) or rec.get("event") in (None, "DOCUMENT") or not rec.get("text"):
+        if not isinstance(rec, dict) or rec.get("event") in (None, "DOCUMENT"):
+            continue
+        if not rec.get("text"):
             continue
         etype = TYPE_MAP.get(rec["event"], rec["event"])
         if etype not in PLOVER_TYPES:

@@ -125,7 +125,7 @@ def find_triggers(sent, lex: Lexicon) -> list[_Trigger]:
     tokens = list(sent)
     lemmas = [t.lemma_.lower() for t in tokens]
     # phrases first: the longer, more specific reading wins
-    for k, tok in enumerate(tokens):
+    for k in range(len(tokens)):
         for entry in lex.phrases.get(lemmas[k], ()):
             n = len(entry.lemmas)
             if tuple(lemmas[k : k + n]) != entry.lemmas:

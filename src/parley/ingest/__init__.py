@@ -6,6 +6,6 @@ bad input never stops the others.
 
 from __future__ import annotations
 
-from parley.ingest.readers import read_inputs, read_path, article_from_html, article_from_text
+from parley.ingest.readers import article_from_html, article_from_text, read_inputs, read_path
 
 __all__ = ["read_inputs", "read_path", "article_from_html", "article_from_text"]

@@ -58,7 +58,8 @@ def decode_text(data: bytes, *, source: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputUnreadable(f"input is not valid UTF-8 (byte {exc.start})", source=source) from None
+        raise InputUnreadable(f"input is not valid UTF-8 (byte {exc.start})",
+                              source=source) from None
     if "\x00" in text:
         raise InputUnreadable("input contains NUL characters", source=source)
     return text

@@ -176,7 +176,7 @@ class ActorIndex:
 
     def _given_name(self, tok) -> bool:
         return (tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.text[1:].islower()
-                and tok.i not in self.by_token and not tok.ent_type_ in ("GPE", "ORG", "NORP")
+                and tok.i not in self.by_token and tok.ent_type_ not in ("GPE", "ORG", "NORP")
                 and (tok.lemma_.lower(),) not in role_sectors())
 
     def _fuzzy_country(self, text: str) -> Entity | None:

@@ -132,8 +132,8 @@ def _merge(base: list[dict], extra: list[dict], source: str,
         merged = {**old, **rec}
         for key in union:
             if key in old and key in rec:
-                items = list(old[key] or []) + [x for x in rec[key] or [] if x not in (old[key] or [])]
-                merged[key] = items
+                known = list(old[key] or [])
+                merged[key] = known + [x for x in rec[key] or [] if x not in known]
         by_id[rec["id"]] = merged
     return list(by_id.values())
 

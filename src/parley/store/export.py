@@ -64,10 +64,11 @@ def write_csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: IO[
                             lineterminator="\n", extrasaction="ignore")
     if header:
         writer.writeheader()
-    n = 0
-    for n, row in enumerate(rows, start=1):
+    count = 0
+    for row in rows:
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return n
+        count += 1
+    return count
 
 
 def _arrow_schema(kind: str):
