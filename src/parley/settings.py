@@ -14,6 +14,10 @@ class Settings:
     max_input_bytes: int
     max_jsonl_line_bytes: int
     max_html_depth: int
+    max_feed_bytes: int
+    feed_timeout_seconds: float
+    feed_retries: int
+    feed_backoff_seconds: float
     spacy_model: str
     user_kb: str | None
     user_lexicon: str | None
@@ -33,7 +37,7 @@ def load_settings() -> Settings:
     for f in fields(Settings):
         env = os.environ.get("PARLEY_" + f.name.upper())
         if env is not None:
-            values[f.name] = int(env) if f.type == "int" else env
+            values[f.name] = {"int": int, "float": float}.get(str(f.type), str)(env)
     values.setdefault("user_kb", None)
     values.setdefault("user_lexicon", None)
     if not values.get("cache_dir"):

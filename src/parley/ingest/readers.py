@@ -260,11 +260,16 @@ def _jsonl_record(raw: bytes, number: int, *, source: str, settings: Settings,
 def read_path(path: str, *, published: str | None = None,
               settings: Settings | None = None) -> Iterator[Article | ParleyError]:
     """Read one path (or ``-``), yielding articles and per-record errors."""
+    from parley.ingest.feeds import fetch, is_feed_url, looks_like_feed, parse_feed
+
     settings = settings or load_settings()
     try:
-        data = _read_bytes(path, settings)
+        data = fetch(path, settings) if is_feed_url(path) else _read_bytes(path, settings)
     except ParleyError as err:
         yield err
+        return
+    if is_feed_url(path) or looks_like_feed(path, data):
+        yield from parse_feed(data, source=path, settings=settings, published=published)
         return
     if path.lower().endswith((".jsonl", ".ndjson")):
         yield from read_jsonl(data, source=path, settings=settings, published=published)

@@ -18,7 +18,7 @@ import click
 from parley.errors import InputMissing, ParleyError, StoreError
 from parley.model import PLOVER_TYPES
 
-INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".rss", ".atom")
 FACTUALITY = ("asserted", "negated", "hypothetical", "planned", "reported")
 
 
@@ -80,7 +80,7 @@ def expand_paths(paths: tuple[str, ...]) -> Iterator[str | ParleyError]:
             found = sorted(str(f) for f in p.rglob("*")
                            if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES)
             if not found:
-                yield InputMissing("no .txt, .html, .htm or .jsonl files in this directory",
+                yield InputMissing("no .txt, .html, .htm, .jsonl, .rss or .atom files in this directory",
                                    source=raw)
             yield from found
         else:

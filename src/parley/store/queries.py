@@ -557,3 +557,17 @@ def dyad_periods(conn: Connection, a: str, b: str, *, by: Period = "month",
         assert r.ref_date is not None
         grouped.setdefault(bucket(r.ref_date, by), []).append(r)
     return [PeriodEvents(row=row, events=tuple(grouped[row.start])) for row in rows]
+
+
+def article(conn: Connection, article_id: int) -> ArticleRow | None:
+    """One stored article's metadata (``document`` has its text and coding)."""
+    n = (select(func.count()).select_from(mentions)
+         .where(mentions.c.article_id == articles.c.id).scalar_subquery())
+    a = articles.c
+    r = conn.execute(select(a.id, a.doc_id, a.title, a.published, a.url, a.near_duplicate_of,
+                            n.label("events")).where(a.id == article_id)).mappings().first()
+    if r is None:
+        return None
+    return ArticleRow(id=r["id"], doc_id=r["doc_id"], title=r["title"],
+                      published=r["published"], url=r["url"], events=r["events"],
+                      near_duplicate_of=r["near_duplicate_of"])
