@@ -119,6 +119,32 @@ def _objects_ok(entry: Entry, tok) -> bool:
     return False
 
 
+# Words a phrase may step over when they modify the word that follows: "called off a
+# four-day strike" matches "call off strike", "lifted the night curfew" "lift curfew".
+_SKIPPABLE = frozenset({"det", "amod", "nummod", "compound", "poss", "punct", "quantmod",
+                        "nmod", "advmod", "npadvmod"})
+_MAX_SKIP = 4
+
+
+def _match_phrase(tokens, lemmas, k, phrase):
+    """Tokens matching ``phrase`` from position ``k`` (allowing modifier gaps), or None."""
+    matched = [tokens[k]]
+    pos = k + 1
+    for want in phrase[1:]:
+        skipped = 0
+        while pos < len(tokens) and lemmas[pos] != want:
+            tok = tokens[pos]
+            if skipped >= _MAX_SKIP or tok.dep_ not in _SKIPPABLE or tok.head.i <= tok.i:
+                return None
+            skipped += 1
+            pos += 1
+        if pos >= len(tokens):
+            return None
+        matched.append(tokens[pos])
+        pos += 1
+    return matched
+
+
 def find_triggers(sent, lex: Lexicon) -> list[_Trigger]:
     found: list[_Trigger] = []
     used: set[int] = set()
@@ -127,10 +153,9 @@ def find_triggers(sent, lex: Lexicon) -> list[_Trigger]:
     # phrases first: the longer, more specific reading wins
     for k in range(len(tokens)):
         for entry in lex.phrases.get(lemmas[k], ()):
-            n = len(entry.lemmas)
-            if tuple(lemmas[k : k + n]) != entry.lemmas:
+            span = _match_phrase(tokens, lemmas, k, entry.lemmas)
+            if span is None:
                 continue
-            span = tokens[k : k + n]
             if any(t.i in used for t in span) or any(f.head.i in {t.i for t in span}
                                                       for f in found):
                 continue

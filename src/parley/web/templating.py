@@ -22,6 +22,11 @@ def url_with(path: str, params: Iterable[tuple[str, str]], **changes: object) ->
     return path + ("?" + urlencode(kept) if kept else "")
 
 
+def _is_http_url(value: object) -> bool:
+    """Only http(s) links are drawn as links (a stored ``javascript:`` URL is text)."""
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
 def _fmt_score(value: float) -> str:
     return f"{value:+g}" if value else "0"
 
@@ -32,6 +37,7 @@ def make_env() -> Environment:
     env.globals["version"] = __version__
     env.globals["url_with"] = url_with
     env.filters["score"] = _fmt_score
+    env.tests["http_url"] = _is_http_url
     return env
 
 
