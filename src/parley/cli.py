@@ -39,6 +39,8 @@ _LAZY = {
     "events": "parley.store.commands:events",
     "export": "parley.store.commands:export_cmd",
     "dyad": "parley.store.commands:dyad",
+    "serve": "parley.api.commands:serve",
+    "batch": "parley.scale.commands:batch",
 }
 
 

@@ -16,9 +16,9 @@ from typing import IO, NoReturn
 import click
 
 from parley.errors import InputMissing, ParleyError, StoreError
-from parley.model import PLOVER_TYPES
+from parley.model import PLOVER_TYPES, Article, Document
 
-INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".rss", ".atom")
+INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".rss", ".atom", ".parquet")
 FACTUALITY = ("asserted", "negated", "hypothetical", "planned", "reported")
 
 
@@ -76,11 +76,14 @@ def expand_paths(paths: tuple[str, ...]) -> Iterator[str | ParleyError]:
     """Files as given; directories walked (sorted) for .txt, .html, .htm and .jsonl."""
     for raw in paths:
         p = Path(raw)
-        if raw != "-" and p.is_dir():
+        if raw != "-" and p.is_dir() and (p / "documents.parquet").is_file():
+            yield str(p / "documents.parquet")  # a `parley batch` output: already coded
+        elif raw != "-" and p.is_dir():
             found = sorted(str(f) for f in p.rglob("*")
                            if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES)
             if not found:
-                yield InputMissing("no .txt, .html, .htm, .jsonl, .rss or .atom files in this directory",
+                yield InputMissing("no .txt, .html, .htm, .jsonl, .rss, .atom or .parquet files "
+                                   "in this directory",
                                    source=raw)
             yield from found
         else:
@@ -97,6 +100,13 @@ def _count_inputs(paths: list[str]) -> int | None:
                 with open(p, "rb") as fh:
                     total += sum(1 for line in fh if line.strip())
             except OSError:
+                total += 1
+        elif p.lower().endswith(".parquet"):
+            try:
+                import pyarrow.parquet as pq
+
+                total += pq.ParquetFile(p).metadata.num_rows
+            except Exception:  # noqa: BLE001 - the reader reports a bad file properly
                 total += 1
         else:
             total += 1
@@ -132,7 +142,7 @@ def ingest(paths: tuple[str, ...], db: str | None, batch_size: int, published: d
     )
 
     from parley.fuse.reports import FusionRule
-    from parley.ingest import read_inputs
+    from parley.pipeline import code_articles
     from parley.store.db import display_url
     from parley.store.writer import ingest as run_ingest
 
@@ -157,13 +167,20 @@ def ingest(paths: tuple[str, ...], db: str | None, batch_size: int, published: d
                                highlight=False, soft_wrap=True)
 
     rule = FusionRule(window_days=window, match_on=match_on)  # type: ignore[arg-type]
+    precoded: dict[int, Document] = {}
+    items = _items(files, published.isoformat() if published else None, precoded)
+
+    def coder(batch: list[Article]) -> list[Document]:
+        # documents from `parley batch` Parquet are stored as coded there
+        todo = [a for a in batch if id(a) not in precoded]
+        fresh = iter(code_articles(todo)) if todo else iter(())
+        return [precoded.pop(id(a)) if id(a) in precoded else next(fresh) for a in batch]
+
     try:
         with _store_errors(), progress:
             report = run_ingest(
-                store, read_inputs(files, published=published.isoformat() if published
-                                   else None),
-                batch_size=batch_size, rule=rule, on_error=on_error,
-                on_progress=lambda n: progress.update(task, advance=n))
+                store, items, batch_size=batch_size, rule=rule, on_error=on_error,
+                coder=coder, on_progress=lambda n: progress.update(task, advance=n))
     except ParleyError as exc:
         _fail(exc)
     finally:
@@ -176,6 +193,24 @@ def ingest(paths: tuple[str, ...], db: str | None, batch_size: int, published: d
         f"-> {display_url(store.url)}", err=True)
     if report.failed or failed_paths:
         sys.exit(2)
+
+
+def _items(files: list[str], published: str | None,
+           precoded: dict[int, Document]) -> Iterator[Article | ParleyError]:
+    """Articles to store: read and coded here, or read back from `parley batch` Parquet."""
+    from parley.ingest import read_path
+    from parley.scale.output import read_batch_records
+
+    for path in files:
+        if path.lower().endswith(".parquet"):
+            try:
+                for article, doc in read_batch_records(path):
+                    precoded[id(article)] = doc
+                    yield article
+            except ParleyError as err:
+                yield err
+        else:
+            yield from read_path(path, published=published)
 
 
 # -- events / export / dyad -----------------------------------------------------------
