@@ -50,7 +50,7 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(web_router)
     app.mount("/static", StaticFiles(packages=[("parley.web", "static")]), name="static")
     install_handlers(app, render_error)
-    # outermost first: headers go on every answer, the 413 of the limit included
+    # the last added runs first: the headers go on every answer, the 413 of the limit too
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders)
     return app

@@ -468,6 +468,13 @@ def _derived(m: EventMention, tok, doc, index: ActorIndex) -> EventMention | Non
     )
 
 
+def _evidence_bounds(sent) -> tuple[int, int]:
+    """The sentence as evidence: without the blanked boilerplate or spaces around it."""
+    stripped = sent.text.rstrip()
+    return sent.start_char + len(stripped) - len(stripped.lstrip()), sent.start_char + len(
+        stripped)
+
+
 def _demands(sent, index: ActorIndex, covered: set[int]) -> list[EventMention]:
     """"Russia said Sudan must return the helicopter": a REQUEST from the speaker to the
     subject of the "must" clause, even when the demanded act has no trigger of its own."""
@@ -485,8 +492,8 @@ def _demands(sent, index: ActorIndex, covered: set[int]) -> list[EventMention]:
         end = tok.idx + len(tok.text) if tok.i - must.i <= 4 else must.idx + len(must.text)
         out.append(EventMention(
             type="REQUEST", mode=None, factuality="asserted", weight=0.9,
-            trigger_start=must.idx, trigger_end=end, sent_start=sent.start_char,
-            sent_end=sent.end_char, head_i=must.i, depth=_depth(tok.head), nominal=False,
+            trigger_start=must.idx, trigger_end=end, sent_start=_evidence_bounds(sent)[0],
+            sent_end=_evidence_bounds(sent)[1], head_i=must.i, depth=_depth(tok.head), nominal=False,
             definite=False, actors=speaker,
             recipients=[r for r in target if all(r.key != a.key for a in speaker)],
         ))
@@ -502,6 +509,7 @@ def extract_mentions(doc, index: ActorIndex, lex: Lexicon) -> list[EventMention]
         musts = {t.head.i for t in triggers if _must(t.head) is not None}
         mentions.extend(_demands(sent, index, musts))
         sentence_mentions: list[EventMention] = []
+        sent_start, sent_end = _evidence_bounds(sent)
         for trig in triggers:
             tok = trig.head
             nominal = tok.pos_ in ("NOUN", "PROPN")
@@ -520,8 +528,8 @@ def extract_mentions(doc, index: ActorIndex, lex: Lexicon) -> list[EventMention]
                 weight=trig.entry.weight,
                 trigger_start=span_tokens.start_char,
                 trigger_end=span_tokens.end_char,
-                sent_start=sent.start_char,
-                sent_end=sent.end_char,
+                sent_start=sent_start,
+                sent_end=sent_end,
                 head_i=tok.i,
                 depth=_trigger_depth(tok),
                 nominal=nominal,

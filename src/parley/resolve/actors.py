@@ -315,7 +315,7 @@ class ActorIndex:
         if hit.label == "PERSON":
             return self._unknown_person(span)
         if hit.label == "ORG":
-            country, sec = self._title_context(span)
+            country, sec = self._title_context(span, window=False)
             return Ref(f"org:{fold(span.text)}", span.text, "organisation", country,
                        sector or sec, start, end, span.text)
         if hit.label == "GPE":
@@ -350,7 +350,7 @@ class ActorIndex:
                       span.text)
         return ref
 
-    def _title_context(self, span) -> tuple[str | None, str | None]:
+    def _title_context(self, span, *, window: bool = True) -> tuple[str | None, str | None]:
         """Country and sector from a title or appositive around a name.
 
         "Kenyan Foreign Minister Jane Doe", "Jane Doe, Chile's foreign minister",
@@ -365,8 +365,10 @@ class ActorIndex:
                 tokens.extend(child.subtree)
         if root.dep_ == "appos":
             tokens.extend(t for t in root.head.subtree if t.i < span.start or t.i >= span.end)
-        # a small window before the name catches titles the parser attached elsewhere
-        tokens.extend(self.doc[max(sentence_of(span.root).start, span.start - 4) : span.start])
+        if window:
+            # a small window before a name catches titles the parser attached elsewhere
+            start = max(sentence_of(span.root).start, span.start - 4)
+            tokens.extend(self.doc[start : span.start])
         country = sector = None
         table = role_sectors()
         for tok in tokens:

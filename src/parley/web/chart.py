@@ -19,8 +19,8 @@ QUADS = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict
          4: "material conflict"}
 # periods drawn at most; a longer span shows only the periods that have events
 MAX_FILLED = 120
-WIDTH, HEIGHT = 760, 320
-LEFT, RIGHT, TOP, BOTTOM = 52, 52, 20, 64
+WIDTH, HEIGHT = 760, 300
+LEFT, RIGHT, TOP, BOTTOM = 52, 52, 20, 40
 SCORE_MAX = 10.0
 
 
@@ -73,11 +73,20 @@ def period_id(start: date) -> str:
 
 
 def period_label(start: date, by: str) -> str:
+    """"Mar 2024", "week of 4 Mar 2024", "4 Mar 2024"."""
     if by == "month":
         return f"{calendar.month_abbr[start.month]} {start.year}"
-    if by == "week":
-        return f"wk {start.isoformat()}"
-    return start.isoformat()
+    day = f"{start.day} {calendar.month_abbr[start.month]} {start.year}"
+    return f"week of {day}" if by == "week" else day
+
+
+def _tick_label(start: date, by: str, previous: date | None) -> str:
+    """An axis label: the year only where it changes ("Jan 2024", "Feb", "8 Jan 2024")."""
+    new_year = previous is None or previous.year != start.year
+    if by == "month":
+        return f"{calendar.month_abbr[start.month]}" + (f" {start.year}" if new_year else "")
+    return f"{start.day} {calendar.month_abbr[start.month]}" + (
+        f" {start.year}" if new_year else "")
 
 
 def _next(start: date, by: str) -> date:
@@ -129,11 +138,15 @@ def dyad_chart(rows: Sequence[PeriodRow], by: str, *, title: str = "") -> Chart:
     bars: list[Bar] = []
     points: list[Point] = []
     x_ticks: list[Tick] = []
-    every = max(1, -(-len(slots) // 12))  # at most ~12 labels
+    # leave every label room: ~6.5 px a character at 11 px
+    every = max(1, -(-int(12 * 6.5 + 10) // max(1, int(slot_w))))
+    previous: date | None = None
     for i, start in enumerate(slots):
         cx = LEFT + slot_w * (i + 0.5)
         if i % every == 0:
-            x_ticks.append(Tick(x=round(cx, 1), y=bottom + 16, label=period_label(start, by)))
+            x_ticks.append(Tick(x=round(cx, 1), y=bottom + 16,
+                                label=_tick_label(start, by, previous)))
+            previous = start
         row = by_start.get(start)
         if row is None:
             continue
