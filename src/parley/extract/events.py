@@ -490,10 +490,11 @@ def _demands(sent, index: ActorIndex, covered: set[int]) -> list[EventMention]:
         if not speaker or not target:
             continue
         end = tok.idx + len(tok.text) if tok.i - must.i <= 4 else must.idx + len(must.text)
+        sent_start, sent_end = _evidence_bounds(sent)
         out.append(EventMention(
             type="REQUEST", mode=None, factuality="asserted", weight=0.9,
-            trigger_start=must.idx, trigger_end=end, sent_start=_evidence_bounds(sent)[0],
-            sent_end=_evidence_bounds(sent)[1], head_i=must.i, depth=_depth(tok.head), nominal=False,
+            trigger_start=must.idx, trigger_end=end, sent_start=sent_start,
+            sent_end=sent_end, head_i=must.i, depth=_depth(tok.head), nominal=False,
             definite=False, actors=speaker,
             recipients=[r for r in target if all(r.key != a.key for a in speaker)],
         ))
