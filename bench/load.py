@@ -92,6 +92,8 @@ def main() -> int:
     ap.add_argument("--code-share", type=float, default=0.2,
                     help="share of requests that are POST /api/code (the rest GET /api/events)")
     ap.add_argument("--db", help="an existing database URL/path (default: ingest VOA sample)")
+    ap.add_argument("--stories", type=int, default=89,
+                    help="VOA stories to ingest into the throwaway database")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -103,7 +105,11 @@ def main() -> int:
             print(f"skip: {voa} not found (set PARLEY_SHARED)")
             return 0
         db = str(Path(tmp) / "load.db")
-        subprocess.run([sys.executable, "-m", "parley", "ingest", str(voa), "--db", db],
+        sample = Path(tmp) / "stories.jsonl"
+        with voa.open(encoding="utf-8") as src:
+            sample.write_text("".join(line for _, line in zip(range(args.stories), src)),
+                              encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "parley", "ingest", str(sample), "--db", db],
                        check=True, capture_output=True)
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "parley", "serve", "--db", db,
