@@ -60,7 +60,7 @@ def test_code_parallel_skips_a_failing_article_and_reports_it(shared, monkeypatc
     docs = list(code_parallel(articles, workers=2, batch_size=3, on_error=errors.append))
     assert [d.id for d in docs] == [a.id for i, a in enumerate(articles) if i != 3]
     assert [type(e) for e in errors] == [CodingFailed]
-    assert errors[0].one_line() == "in.jsonl:4: coding failed: RuntimeError: boom [E050]"
+    assert errors[0].one_line() == "in.jsonl:4: coding failed: RuntimeError: boom [E031]"
     with pytest.raises(CodingFailed):
         list(code_parallel(articles, workers=1, batch_size=3))
 

@@ -32,6 +32,7 @@ class GazEntry:
     is_country: bool = False
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower-case, strip diacritics and punctuation spacing: the matching key."""
     text = unicodedata.normalize("NFKD", text)

@@ -21,14 +21,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.pool import AsyncResult
 
-from parley.errors import ParleyError
+from parley.errors import CodingFailed, ParleyError
 from parley.model import Article, Document
-
-
-class CodingFailed(ParleyError):
-    """One article made the pipeline raise; the others in its chunk are still coded."""
-
-    code = "E050"
 
 
 @dataclass
