@@ -9,7 +9,9 @@ from parley.model import Document
 
 
 def print_table(doc: Document, console: Console | None = None) -> None:
-    console = console or Console()
+    if console is None:
+        # wide enough for the evidence column even when output is piped (80 columns)
+        console = Console(width=max(Console().width, 150))
     names = {a.id: a for a in doc.actors}
     title = doc.title or doc.id
     console.print(f"[bold]{title}[/bold]  published {doc.published or '?'}")
@@ -36,7 +38,7 @@ def print_table(doc: Document, console: Console | None = None) -> None:
             e.id, e.type + (f"/{e.mode}" if e.mode else ""), e.factuality, "\n".join(parts), d,
             e.place.name if e.place else "-",
             doc.text[m.trigger.start : m.trigger.end],
-            doc.text[m.start : m.end][:160] + (f"  (+{len(e.mentions) - 1} more)"
+            doc.text[m.start : m.end][:100] + (f"  (+{len(e.mentions) - 1} more)"
                                                if len(e.mentions) > 1 else ""),
         )
     console.print(table)
