@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, case, func, or_, select
 
+from parley.fuse.reports import Party
 from parley.model import Document
 from parley.store.dyadic import Period, PeriodRow, bucket, dyad_pairs, score_table, series
 from parley.store.schema import (
@@ -41,13 +42,8 @@ class EventFilter:
     min_sources: int = 1
 
 
-@dataclass(frozen=True)
-class PartyRecord:
-    key: str
-    name: str
-    country: str | None
-    kind: str
-    role: str
+# A stored participant has exactly the fields fusion works with: one class serves both.
+PartyRecord = Party
 
 
 @dataclass(frozen=True)
