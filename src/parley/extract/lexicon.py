@@ -41,9 +41,6 @@ class Lexicon:
     phrases: dict[str, list[Entry]] = field(default_factory=dict)  # keyed by first lemma
     exclude: frozenset[str] = frozenset()
 
-    def size(self) -> int:
-        return sum(len(v) for d in (self.verbs, self.nouns, self.phrases) for v in d.values())
-
 
 def _entries(data: dict, source: str) -> list[Entry]:
     out: list[Entry] = []

@@ -1,5 +1,5 @@
 """Parse: the offline spaCy pipeline, one ``Doc`` per article with offsets kept."""
 
-from parley.parse.nlp import codable_text, get_nlp, parse_article, pipe_articles
+from parley.parse.nlp import codable_text, get_nlp, parse_long
 
-__all__ = ["get_nlp", "parse_article", "pipe_articles", "codable_text"]
+__all__ = ["codable_text", "get_nlp", "parse_long"]

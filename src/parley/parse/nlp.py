@@ -9,14 +9,12 @@ or a headline gets glued to the next sentence.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 from parley.errors import ModelUnavailable
 from parley.model import Removed
 from parley.settings import load_settings
-
-_DISABLE: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=2)
@@ -26,7 +24,7 @@ def get_nlp(name: str | None = None):  # -> spacy.Language
 
     name = name or load_settings().spacy_model
     try:
-        nlp = spacy.load(name, disable=list(_DISABLE))
+        nlp = spacy.load(name)
     except OSError as exc:
         raise ModelUnavailable(
             f"spaCy pipeline {name!r} is not installed ({exc}); run `make install`",
@@ -139,14 +137,3 @@ def parse_long(text: str):
     doc = Doc.from_docs(list(nlp.pipe(pieces)), ensure_whitespace=False)
     assert doc.text == text
     return doc
-
-
-def parse_article(text: str, removed: Sequence[Removed] = ()):
-    return parse_long(codable_text(text, removed))
-
-
-def pipe_articles(items: Iterable[tuple[str, Sequence[Removed]]], *, batch_size: int = 16,
-                  n_process: int = 1) -> Iterator:
-    nlp = get_nlp()
-    texts = (codable_text(t, r) for t, r in items)
-    yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
