@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint eval bench clean
+.PHONY: install demo test lint check eval bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY) (Python 3.11) on PATH" >&2; exit 1; }
@@ -23,7 +23,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench corpus/tools
+
+# the static checks CI runs before the tests: ruff (lint) and mypy (types, on src/)
+check: lint
+	$(BIN)/mypy
 
 eval: $(STAMP)
 	$(BIN)/parley eval ../shared/data/plover_gsr_cameo.json

@@ -7,7 +7,7 @@ On the Voice of America stories in ../shared/data/voa_stories.jsonl (89 stories,
 repeated with distinct ids up to --articles), one run measures:
 
   (a) spaCy alone: `nlp.pipe` over the same texts, with the same pipeline Parley loads
-      (`parley.parse.get_nlp()`, including its paragraph component) and
+      (`parley.parse.get_nlp(name)`, including its paragraph component) and
       `n_process=--workers`;
   (b) Parley's full code path: `parley.scale.code_parallel(workers=--workers)`;
 
@@ -102,8 +102,9 @@ def _cpu_seconds() -> float:
 
 def measure_spacy(texts: list[str], workers: int, batch_size: int) -> dict:
     from parley.parse.nlp import get_nlp
+    from parley.settings import load_settings
 
-    nlp = get_nlp()
+    nlp = get_nlp(load_settings().spacy_model)
     tokens = 0
     cpu0, t0 = _cpu_seconds(), time.perf_counter()
     for doc in nlp.pipe(texts, batch_size=batch_size, n_process=workers):

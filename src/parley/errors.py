@@ -66,5 +66,11 @@ class CodingFailed(ParleyError):
     code = "E031"
 
 
+class PipelineError(ParleyError):
+    """A pipeline built from stages that cannot run in that order (a programming error)."""
+
+    code = "E050"
+
+
 class GoldFormatError(ParleyError):
     code = "E040"

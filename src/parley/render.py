@@ -30,9 +30,9 @@ def print_table(doc: Document, console: Console | None = None) -> None:
             label = f"{a.name} [{a.country or '-'}/{a.sector or '-'}]" if a else p.actor
             mark = "?" if p.disputed else ""
             parts.append(f"{p.role[:3]}:{label}{mark}")
-        d = e.date.value or "-"
+        d = e.date.value.isoformat() if e.date.value else "-"
         if e.date.disputed:
-            d += " (disputed: " + ", ".join(e.date.candidates) + ")"
+            d += " (disputed: " + ", ".join(c.isoformat() for c in e.date.candidates) + ")"
         m = e.mentions[0]
         table.add_row(
             e.id, e.type + (f"/{e.mode}" if e.mode else ""), e.factuality, "\n".join(parts), d,

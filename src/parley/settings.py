@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,10 +22,15 @@ class Settings:
     spacy_model: str
     user_kb: str | None
     user_lexicon: str | None
+    user_knowledge: str | None
     cache_dir: str
 
-    def with_(self, **changes: object) -> Settings:
+    def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+
+# settings naming optional user files: empty means none
+_OPTIONAL_PATHS = ("user_kb", "user_lexicon", "user_knowledge")
 
 
 def _defaults() -> dict[str, object]:
@@ -38,11 +44,9 @@ def load_settings() -> Settings:
         env = os.environ.get("PARLEY_" + f.name.upper())
         if env is not None:
             values[f.name] = {"int": int, "float": float}.get(str(f.type), str)(env)
-    values.setdefault("user_kb", None)
-    values.setdefault("user_lexicon", None)
+    for key in _OPTIONAL_PATHS:
+        if not values.get(key):
+            values[key] = None
     if not values.get("cache_dir"):
         values["cache_dir"] = str(Path.home() / ".cache" / "parley")
-    for key in ("user_kb", "user_lexicon"):
-        if values.get(key) == "":
-            values[key] = None
     return Settings(**values)  # type: ignore[arg-type]

@@ -1,4 +1,15 @@
-from parley.clean import find_boilerplate, find_dateline
+from parley.clean import find_boilerplate as _find_boilerplate
+from parley.clean import find_dateline as _find_dateline
+from parley.knowledge import default_knowledge
+
+
+def find_boilerplate(text):
+    return _find_boilerplate(text, default_knowledge().cues.clean)
+
+
+def find_dateline(text):
+    k = default_knowledge()
+    return _find_dateline(text, k.cues.clean, k.gazetteer)
 
 
 def test_also_read_and_related_lines_are_removed_with_exact_offsets():

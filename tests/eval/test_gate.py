@@ -3,7 +3,8 @@
 import json
 
 from parley.cli import cli
-from parley.eval.scorer import baseline, check_gate, evaluate, load_gold, sha256_file
+from parley.eval.gate import baseline
+from parley.eval.scorer import check_gate, evaluate, load_gold, sha256_file
 
 
 def test_accuracy_gate_on_plover_gold(shared):

@@ -1,6 +1,6 @@
 """Event coding on sentences written for these tests (not from any gold file)."""
 
-from tests.conftest import actor_names, event_text
+from tests.helpers import actor_names, event_text
 
 
 def _by_type(doc, etype):
@@ -116,9 +116,10 @@ def test_every_event_trigger_slices_text_to_the_trigger_words(code):
 
 
 def test_user_lexicon_adds_a_trigger(tmp_path, monkeypatch):
-    from parley.extract.lexicon import build_lexicon
+    from parley.knowledge.lexicon import build_lexicon
+    from parley.settings import load_settings
 
     user = tmp_path / "lex.yaml"
     user.write_text("PROTEST:\n  verbs:\n    picket: {mode: demo}\n")
-    lex = build_lexicon(str(user))
+    lex = build_lexicon(load_settings().with_(user_lexicon=str(user)))
     assert [e.type for e in lex.verbs["picket"]] == ["PROTEST"]

@@ -47,7 +47,7 @@ def test_rss_items_become_articles_with_dates_links_and_errors(tmp_path):
     items = list(read_path(str(feed)))
     arts = _articles(items)
     assert [a.id for a in arts] == ["a-1", "https://example.invalid/b"]
-    assert arts[0].published == "2024-03-08" and arts[0].url == "https://example.invalid/a"
+    assert str(arts[0].published) == "2024-03-08" and arts[0].url == "https://example.invalid/a"
     assert arts[0].title == "Kenya and Uganda sign deal"
     assert "Kenya and Uganda signed a border agreement" in arts[0].text
     errors = [x for x in items if not isinstance(x, Article)]
@@ -58,7 +58,7 @@ def test_atom_entries_are_read(tmp_path):
     feed = tmp_path / "desk.atom"
     feed.write_bytes(ATOM)
     (art,) = _articles(read_path(str(feed)))
-    assert art.published == "2024-03-05" and art.id == "urn:x:1"
+    assert str(art.published) == "2024-03-05" and art.id == "urn:x:1"
     assert art.text.startswith("The foreign ministers of Chad, Niger and Mali met")
 
 

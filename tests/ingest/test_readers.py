@@ -33,8 +33,8 @@ def test_oversized_jsonl_record_is_refused():
 
 
 def test_publication_dates_are_normalised():
-    assert normalise_date("2025-03-14 20:30:26Z", source="s") == "2025-03-14"
-    assert normalise_date("2024-02-01T10:00:00+02:00", source="s") == "2024-02-01"
+    assert str(normalise_date("2025-03-14 20:30:26Z", source="s")) == "2025-03-14"
+    assert str(normalise_date("2024-02-01T10:00:00+02:00", source="s")) == "2024-02-01"
     assert normalise_date(None, source="s") is None
 
 

@@ -1,6 +1,11 @@
 """The pinned spaCy pipeline is the one docs/models.md describes."""
 
-from parley.parse import get_nlp
+from parley.parse import get_nlp as _get_nlp
+from parley.settings import load_settings
+
+
+def get_nlp():
+    return _get_nlp(load_settings().spacy_model)
 
 
 def test_pipeline_is_the_pinned_english_model():

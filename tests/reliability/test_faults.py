@@ -38,7 +38,7 @@ def _counts(db):
         hashes = con.execute("select count(distinct content_hash) from articles").fetchone()[0]
         orphans = con.execute(
             "select count(*) from articles a where not exists "
-            "(select 1 from mentions m where m.article_id = a.id)").fetchone()[0]
+            "(select 1 from doc_events m where m.article_id = a.id)").fetchone()[0]
         return arts, hashes, orphans
     finally:
         con.close()
@@ -115,7 +115,7 @@ def test_postgres_restart_during_ingest_loses_nothing_and_resumes(tmp_path):
                 "select count(distinct content_hash) from articles")).scalar_one()
             orphans = con.execute(sa.text(
                 "select count(*) from articles a where not exists "
-                "(select 1 from mentions m where m.article_id = a.id)")).scalar_one()
+                "(select 1 from doc_events m where m.article_id = a.id)")).scalar_one()
         assert n % 10 == 0 or n == 300
         assert distinct == n and orphans == 0
         engine.dispose()

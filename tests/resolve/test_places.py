@@ -1,6 +1,10 @@
 """Places: sentence first, then dateline; typos corrected only in place contexts."""
 
-from parley.resolve.gazetteer import get_gazetteer
+from parley.knowledge import default_knowledge
+
+
+def get_gazetteer():
+    return default_knowledge().gazetteer
 
 
 def test_event_place_from_sentence_with_coordinates(code):

@@ -8,7 +8,7 @@ import pytest
 
 from parley.model import Article
 from parley.scale import CodingFailed, ParallelStats, code_parallel
-from tests.scale.conftest import voa_articles
+from tests.helpers import voa_articles
 
 
 def _articles(shared, n: int) -> list[Article]:
@@ -43,17 +43,17 @@ def test_code_parallel_one_worker_codes_in_this_process(shared):
 
 
 def test_code_parallel_skips_a_failing_article_and_reports_it(shared, monkeypatch):
-    import parley.pipeline
+    import parley.fuse.document
 
-    real = parley.pipeline._build_document
+    real = parley.fuse.document.assemble
 
-    def flaky(article, doc, removed, dateline):
-        if article.id.endswith("-bad"):
+    def flaky(work):
+        if work.article.id.endswith("-bad"):
             raise RuntimeError("boom")
-        return real(article, doc, removed, dateline)
+        return real(work)
 
     # the workers are forked after this, so they run the patched pipeline too
-    monkeypatch.setattr(parley.pipeline, "_build_document", flaky)
+    monkeypatch.setattr(parley.fuse.document, "assemble", flaky)
     articles = _articles(shared, 6)
     articles[3] = articles[3].model_copy(update={"id": "x-bad", "source": "in.jsonl:4"})
     errors = []

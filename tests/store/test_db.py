@@ -27,8 +27,8 @@ def test_new_store_is_stamped_with_the_schema_version(db):
     with open_store(db) as store, store.read() as conn:
         assert current_version(conn) == SCHEMA_VERSION
         tables = set(inspect(conn).get_table_names())
-    assert {"articles", "actors", "mentions", "fused_events", "fused_participants",
-            "fused_event_mentions", "conflicts", "minhash_bands",
+    assert {"articles", "actors", "doc_events", "fused_events", "fused_participants",
+            "fused_event_reports", "conflicts", "minhash_bands",
             "schema_version"} <= tables
 
 
@@ -92,3 +92,33 @@ def test_a_missing_migration_is_an_error(sqlite_db):
     with open_store(sqlite_db) as store, store.write() as conn, \
             pytest.raises(StoreError, match="no migration"):
         migrate(conn, target=SCHEMA_VERSION + 1, migrations=[])
+
+
+def test_a_version_1_store_is_renamed_forward_keeping_its_rows(db, invoke, tmp_path):
+    """Version 1 called document events "mentions" and counted them as mention_count."""
+    from tests.helpers import write_jsonl
+
+    src = write_jsonl(tmp_path / "in.jsonl", [
+        {"id": "a", "published": "2024-03-08",
+         "text": "Kenya and Uganda signed a border agreement on Monday in Nairobi."}])
+    assert invoke("ingest", str(src), "--db", db).exit_code == 0
+    with open_store(db, create=False) as store, store.write() as conn:
+        for sql in (  # back to the version-1 shape
+            "ALTER TABLE fused_events DROP COLUMN mention_count",
+            "ALTER TABLE fused_events RENAME COLUMN report_count TO mention_count",
+            "ALTER TABLE conflicts RENAME COLUMN doc_event_id TO mention_id",
+            "ALTER TABLE fused_event_reports RENAME COLUMN doc_event_id TO mention_id",
+            "ALTER TABLE fused_event_reports RENAME TO fused_event_mentions",
+            "ALTER TABLE doc_event_participants RENAME COLUMN doc_event_id TO mention_id",
+            "ALTER TABLE doc_event_participants RENAME TO mention_participants",
+            "ALTER TABLE doc_events RENAME TO mentions",
+        ):
+            conn.execute(text(sql))
+        conn.execute(schema_version.update().values(version=1))
+    with open_store(db, create=False) as store, store.read() as conn:
+        assert current_version(conn) == SCHEMA_VERSION
+        tables = set(inspect(conn).get_table_names())
+        assert {"doc_events", "doc_event_participants", "fused_event_reports"} <= tables
+        assert "mentions" not in tables
+        counts = conn.execute(text("SELECT report_count, mention_count FROM fused_events")).all()
+        assert counts and all(r == (1, 1) for r in counts)

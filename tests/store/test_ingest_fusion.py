@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.store.conftest import counts, write_jsonl
+from tests.helpers import counts, write_jsonl
 
 DEAL_A = {
     "id": "nation-1", "url": "https://nation.example/kenya-uganda-railway",
@@ -73,7 +73,7 @@ def test_syndicated_copy_is_linked_and_not_counted_as_a_source(tmp_path, db, inv
     with open_store(db, create=False) as store, store.read() as conn:
         arts = queries.article_summary(conn)
         assert [a["near_duplicate_of"] for a in arts] == [None, arts[0]["id"]]
-        assert all(a["mentions"] == a["document_events"] for a in arts)
+        assert all(a["stored_events"] == a["document_events"] for a in arts)
         deal = next(e for e in queries.events(conn) if e.type == "AGREE")
         assert deal.source_count == 1
         assert deal.mention_count == 2

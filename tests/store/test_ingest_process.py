@@ -11,7 +11,7 @@ import time
 import pytest
 
 from parley.errors import StoreError
-from tests.store.conftest import counts, parley_cmd, synthetic_articles, write_jsonl
+from tests.helpers import counts, parley_cmd, synthetic_articles, write_jsonl
 
 BATCH = 10
 
@@ -48,10 +48,10 @@ def _check_whole(db: str) -> dict[str, int]:
     with open_store(db, create=False) as store, store.read() as conn:
         arts = queries.article_summary(conn)
         table = queries.counts(conn)
-    assert all(a["mentions"] == a["document_events"] for a in arts)
+    assert all(a["stored_events"] == a["document_events"] for a in arts)
     assert len({a["content_hash"] for a in arts}) == len(arts)
     assert len({a["doc_id"] for a in arts}) == len(arts)
-    assert table["fused_event_mentions"] == table["mentions"]
+    assert table["fused_event_reports"] == table["doc_events"]
     return table
 
 

@@ -9,7 +9,7 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from tests.store.conftest import write_jsonl
+from tests.helpers import write_jsonl
 from tests.store.test_ingest_fusion import DEAL_A, DEAL_B, MEETING
 
 ACCUSATION = {

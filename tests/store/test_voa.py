@@ -6,7 +6,7 @@ import json
 
 import pyarrow.parquet as pq
 
-from tests.store.conftest import counts
+from tests.helpers import counts
 
 
 def _iso3(key: str) -> bool:
@@ -24,12 +24,12 @@ def test_voa_stories_ingest_end_to_end_and_plot_a_dyad(shared, db, invoke, tmp_p
     assert result.exit_code == 0, result.stderr
     table = counts(db)
     assert table["articles"] == 89
-    assert table["fused_event_mentions"] == table["mentions"] > 89
+    assert table["fused_event_reports"] == table["doc_events"] > 89
 
     from parley.store import open_store, queries
 
     with open_store(db, create=False) as store, store.read() as conn:
-        assert all(a["mentions"] == a["document_events"]
+        assert all(a["stored_events"] == a["document_events"]
                    for a in queries.article_summary(conn))
         a, b, n = next(d for d in queries.top_dyads(conn, 50) if _iso3(d[0]) and _iso3(d[1]))
     assert n >= 3

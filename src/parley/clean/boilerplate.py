@@ -1,29 +1,40 @@
 """Inline boilerplate inside an article body.
 
 Lines such as "Also Read: ...", "Related: ...", "Read more: ..." or a bare
-"ALSO READ" followed by an unrelated headline are links to other stories. They stay
+"ALSO READ" followed by an unrelated headline are links to other stories (the cue
+phrases are data: ``clean`` in ``parley/data/lexicon/cues.yaml``). They stay
 in ``text`` (offsets must not move) but are reported in ``removed`` and never coded.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
+from parley.knowledge.cues import CleanCues
 from parley.model import Removed
 
-_CUE = (
-    r"also\s+read|read\s+also|read\s+more|more\s+to\s+read|related(?:\s+(?:stories|story|"
-    r"articles?|news|content|reading|coverage))?|see\s+also|recommended(?:\s+stories)?|"
-    r"you\s+may\s+also\s+like|you\s+might\s+also\s+like|must\s+read|don'?t\s+miss|"
-    r"trending|watch|listen|click\s+here|subscribe|sign\s+up|follow\s+us|advertisement|"
-    r"story\s+continues\s+below|continue\s+reading|more\s+on\s+this|further\s+reading"
-)
-# A cue followed by a separator and a (short) headline: "Also Read: Headline"
-_CUE_WITH_TEXT = re.compile(rf"^\W{{0,3}}(?:{_CUE})\s*(?::|\||-|–|—|»|>>|\.\.\.)\s*\S", re.I)
-# A cue alone on its line ("ALSO READ"): the next short line is its headline.
-_CUE_ALONE = re.compile(rf"^\W{{0,3}}(?:{_CUE})\s*[:|\-–—»>]*\s*$", re.I)
-# Shouted cue without separator: "ALSO READ Celebrity chef opens ..."
-_CUE_CAPS = re.compile(r"^(?:ALSO READ|READ MORE|READ ALSO|RELATED|SEE ALSO)\s+\S")
+
+@dataclass(frozen=True)
+class _Rules:
+    with_text: re.Pattern[str]  # a cue, a separator and a headline: "Also Read: Headline"
+    alone: re.Pattern[str]  # a cue alone on its line ("ALSO READ"): its headline follows
+    caps: re.Pattern[str]  # a shouted cue without separator: "ALSO READ Celebrity chef ..."
+
+
+@lru_cache(maxsize=8)
+def _rules(cues: tuple[str, ...], caps: tuple[str, ...]) -> _Rules:
+    # longest first, so "related stories" is tried before "related"
+    words = sorted((c.split() for c in cues), key=len, reverse=True)
+    cue = "|".join(r"\s+".join(re.escape(w) for w in phrase) for phrase in words)
+    shouted = "|".join(re.escape(c) for c in sorted(caps, key=len, reverse=True))
+    return _Rules(
+        with_text=re.compile(rf"^\W{{0,3}}(?:{cue})\s*(?::|\||-|–|—|»|>>|\.\.\.)\s*\S", re.I),
+        alone=re.compile(rf"^\W{{0,3}}(?:{cue})\s*[:|\-–—»>]*\s*$", re.I),
+        caps=re.compile(rf"^(?:{shouted})\s+\S"),
+    )
+
 
 _MAX_LINE = 300  # a real paragraph that happens to start with "Related" is longer
 
@@ -50,8 +61,9 @@ def _headline_like(line: str) -> bool:
     return 0 < len(words) <= 25 and len(line) <= 200
 
 
-def find_boilerplate(text: str) -> list[Removed]:
+def find_boilerplate(text: str, cues: CleanCues) -> list[Removed]:
     """Return the boilerplate lines of ``text`` as ``Removed`` spans, in order."""
+    rules = _rules(cues.related_link_cues, cues.related_link_caps)
     removed: list[Removed] = []
     spans = _lines(text)
     skip_next = False
@@ -68,9 +80,9 @@ def find_boilerplate(text: str) -> list[Removed]:
                 continue
         if len(line) > _MAX_LINE:
             continue
-        if _CUE_ALONE.match(line):
+        if rules.alone.match(line):
             removed.append(Removed(start=start, end=end, text=line, reason="related-link cue"))
             skip_next = i + 1 < len(spans)
-        elif _CUE_WITH_TEXT.match(line) or _CUE_CAPS.match(line):
+        elif rules.with_text.match(line) or rules.caps.match(line):
             removed.append(Removed(start=start, end=end, text=line, reason="related-link"))
     return removed

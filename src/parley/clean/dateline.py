@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from parley.knowledge.cues import CleanCues
+from parley.knowledge.gazetteer import Gazetteer
 from parley.model import Dateline
 
 _DATELINE = re.compile(
@@ -19,25 +21,15 @@ _DATELINE = re.compile(
     \s*(?P<sep>—|–|--|-|:)\s""",
     re.X,
 )
-_NOT_PLACES = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday today yesterday "
-    "update breaking exclusive analysis opinion editorial note watch photo video "
-    "live correction".split()
-)
-
-
-def find_dateline(text: str) -> Dateline | None:
+def find_dateline(text: str, cues: CleanCues, gaz: Gazetteer) -> Dateline | None:
     m = _DATELINE.match(text[:120])
     if not m:
         return None
     raw_place = m.group("place")
-    if raw_place.lower() in _NOT_PLACES:
+    if raw_place.lower() in cues.dateline_non_places:
         return None
     # Title-case datelines ("Lima:") need the colon or dash right after the place;
     # require the place to be upper case or a known place, so "Officials said: ..." fails.
-    from parley.resolve.gazetteer import get_gazetteer
-
-    gaz = get_gazetteer()
     hit = gaz.fuzzy(raw_place, min_score=80.0)
     if hit is not None:
         place = hit[0].name

@@ -30,13 +30,15 @@ article. This module holds the decisions only; ``parley.store`` finds the candid
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
-_REALIS = frozenset({"asserted", "reported"})
+from parley.knowledge.plover import PloverTable
+
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 
@@ -72,14 +74,15 @@ class Report:
     lon: float | None = None
     confidence: float = 0.0
     span: tuple[int, int] = (0, 0)  # the first mention's sentence: evidence
-    mention_id: int | None = None
+    mentions: int = 1  # sentence mentions of the event in its article
+    doc_event_id: int | None = None
 
     @property
     def keys(self) -> frozenset[str]:
         return frozenset(p.key for p in self.parties)
 
     @property
-    def anchor(self) -> date | None:
+    def anchor(self) -> dt.date | None:
         """The date a report is matched on: a day-precision date, else publication."""
         if self.date is not None and self.precision == "day":
             return self.date
@@ -111,15 +114,16 @@ class Summary:
     date: date | None
     precision: str | None
     date_disputed: bool
-    ref_date: date | None
-    anchor_date: date | None
+    ref_date: dt.date | None
+    anchor_date: dt.date | None
     place_name: str | None
     place_country: str | None
     lat: float | None
     lon: float | None
     parties: tuple[Party, ...]
     source_count: int
-    mention_count: int
+    report_count: int  # document events (reports) in the fused event
+    mention_count: int  # their sentence mentions, in all
     confidence: float
 
 
@@ -139,14 +143,22 @@ class FusionRule:
     # One shared participant ("the US called for ...") does not identify an event: two
     # such reports fuse only when both date the event to the same day.
     single_key_exact_date: bool = True
+    # quad classes and factuality compatibility (parley/data/plover.yaml); None: the
+    # default knowledge's
+    plover: PloverTable | None = None
+
+    @property
+    def table(self) -> PloverTable:
+        if self.plover is not None:
+            return self.plover
+        from parley.knowledge import default_knowledge
+
+        return default_knowledge().plover
 
     def types_for(self, event_type: str) -> tuple[str, ...]:
         """The stored types a report of ``event_type`` may join."""
         if self.match_on == "quad":
-            # quad classes are data (parley/data/plover_scores.yaml), read in one place
-            from parley.store.dyadic import score_table
-
-            table = score_table()
+            table = self.table
             quad = table.quad(event_type)
             return tuple(t for t in table.types if table.quad(t) == quad)
         return (event_type,)
@@ -164,7 +176,7 @@ class FusionRule:
         head = fused.summary()
         if head.type not in self.types_for(report.type):
             return None
-        if not _factuality_compatible(report.factuality, head.factuality):
+        if not self.table.compatible_factuality(report.factuality, head.factuality):
             return None
         if head.anchor_date is None:
             return None
@@ -195,10 +207,6 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
-
-
-def _factuality_compatible(a: str, b: str) -> bool:
-    return a == b or (a in _REALIS and b in _REALIS)
 
 
 def best_match(rule: FusionRule, report: Report, candidates: Iterable[Fused]) -> Fused | None:
@@ -367,6 +375,7 @@ def summarise(members: Sequence[Report]) -> Summary:
         lon=at.lon if at else None,
         parties=tuple(parties.values()),
         source_count=len({m.canonical_id for m in members}),
-        mention_count=len(members),
+        report_count=len(members),
+        mention_count=sum(m.mentions for m in members),
         confidence=max(m.confidence for m in members),
     )

@@ -14,9 +14,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import date
 from email.utils import parsedate_to_datetime
 
 from parley.errors import InputMalformed, InputMissing, InputTooLarge, InputUnreadable, ParleyError
+from parley.ingest.dates import parse_date
 from parley.model import Article
 from parley.settings import Settings
 
@@ -77,24 +79,22 @@ def _text(el) -> str | None:
     return ("".join(el.itertext()) or "").strip() or None
 
 
-def _date(value: str | None) -> str | None:
+def _date(value: str | None) -> date | None:
     if not value:
         return None
     value = value.strip()
     try:
-        return parsedate_to_datetime(value).date().isoformat()
+        return parsedate_to_datetime(value).date()
     except (TypeError, ValueError, IndexError):
         pass
-    from datetime import datetime
-
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+        return parse_date(value)
     except ValueError:
         return None
 
 
 def parse_feed(data: bytes, *, source: str, settings: Settings,
-               published: str | None = None) -> Iterator[Article | ParleyError]:
+               published: date | None = None) -> Iterator[Article | ParleyError]:
     from lxml import etree
 
     from parley.ingest.readers import article_from_html

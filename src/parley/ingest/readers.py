@@ -7,7 +7,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from parley.errors import (
@@ -17,6 +17,7 @@ from parley.errors import (
     InputUnreadable,
     ParleyError,
 )
+from parley.ingest.dates import parse_date
 from parley.model import Article
 from parley.settings import Settings, load_settings
 
@@ -31,20 +32,15 @@ def _short_id(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()[:12]
 
 
-def normalise_date(value: object, *, source: str, line: int | None = None) -> str | None:
-    """Return ``YYYY-MM-DD`` for a date-ish value, or raise ``InputMalformed``."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
+def normalise_date(value: object, *, source: str, line: int | None = None) -> date | None:
+    """The date of a record's ``published`` value, or ``InputMalformed``."""
+    if value is not None and value != "" and not isinstance(value, str | date):
         raise InputMalformed(f"'published' must be a date string, not {type(value).__name__}",
                              source=source, line=line)
-    text = value.strip()
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text).isoformat()
-        stamp = text.replace("Z", "+00:00")
-        return datetime.fromisoformat(stamp).date().isoformat()
+        return parse_date(value)
     except ValueError:
+        text = str(value).strip()
         raise InputMalformed(f"'published' is not a date: {text[:40]!r}", source=source,
                              line=line) from None
 
@@ -84,7 +80,7 @@ def html_depth(html: str, limit: int) -> int:
 
 
 def article_from_text(text: str, *, source: str, id: str | None = None,
-                      published: str | None = None, title: str | None = None,
+                      published: date | None = None, title: str | None = None,
                       url: str | None = None) -> Article:
     if not text.strip():
         raise InputUnreadable("input is empty", source=source)
@@ -99,7 +95,7 @@ def article_from_text(text: str, *, source: str, id: str | None = None,
 
 
 def article_from_html(html: str, *, source: str, id: str | None = None,
-                      published: str | None = None, title: str | None = None,
+                      published: date | None = None, title: str | None = None,
                       url: str | None = None, settings: Settings | None = None) -> Article:
     """Main text of an HTML page (trafilatura), its title and publication date."""
     settings = settings or load_settings()
@@ -120,7 +116,7 @@ def article_from_html(html: str, *, source: str, id: str | None = None,
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if not text:
         # trafilatura discards fragments it finds too short to be an article
-        text = _fallback_text(html)
+        text = _fallback_text(html, settings)
     if not text:
         raise InputUnreadable("no article text found in the HTML", source=source)
     page_title = (getattr(doc, "title", None) or None) if doc is not None else None
@@ -144,22 +140,22 @@ def article_from_html(html: str, *, source: str, id: str | None = None,
     )
 
 
-_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
-_JUNK = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template",
-         "iframe", "svg")
-
-
-def _fallback_text(html: str) -> str:
-    """Block-level text of a small HTML fragment, without scripts and page furniture."""
+def _fallback_text(html: str, settings: Settings) -> str:
+    """Block-level text of a small HTML fragment, without scripts and page furniture
+    (the elements are data: ``parley/data/html.yaml``)."""
     import lxml.html
 
+    from parley.knowledge import loader
+
+    elements = loader.mapping("html", settings)
     try:
         root = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         return ""
-    for bad in list(root.iter(*_JUNK)):
+    for bad in list(root.iter(*elements["furniture_elements"])):
         bad.drop_tree()
-    lines = [" ".join(el.text_content().split()) for el in root.iter(*_BLOCKS)]
+    lines = [" ".join(el.text_content().split())
+             for el in root.iter(*elements["block_elements"])]
     lines = [line for line in lines if line]
     if not lines:
         lines = [" ".join(root.text_content().split())]
@@ -205,7 +201,7 @@ def _read_bytes(path: str, settings: Settings) -> bytes:
 
 
 def read_jsonl(data: bytes, *, source: str, settings: Settings,
-               published: str | None = None) -> Iterator[Article | ParleyError]:
+               published: date | None = None) -> Iterator[Article | ParleyError]:
     """One article per line: id, text or html, published, url, title."""
     if not data.strip():
         yield InputUnreadable("input is empty", source=source)
@@ -221,7 +217,7 @@ def read_jsonl(data: bytes, *, source: str, settings: Settings,
 
 
 def _jsonl_record(raw: bytes, number: int, *, source: str, settings: Settings,
-                  published: str | None) -> Article:
+                  published: date | None) -> Article:
     if len(raw) > settings.max_jsonl_line_bytes:
         raise InputTooLarge(f"record is over {settings.max_jsonl_line_bytes:,} bytes",
                             source=source, line=number)
@@ -252,17 +248,25 @@ def _jsonl_record(raw: bytes, number: int, *, source: str, settings: Settings,
             raise InputUnreadable("text contains NUL characters", source=source, line=number)
         return article_from_text(text, source=name, id=rid, published=pub,
                                  title=record.get("title"), url=record.get("url"))
-    return article_from_html(html, source=name, id=rid, published=pub,
+    return article_from_html(str(html), source=name, id=rid, published=pub,
                              title=record.get("title"), url=record.get("url"),
                              settings=settings)
 
 
-def read_path(path: str, *, published: str | None = None,
+def read_path(path: str, *, published: date | None = None,
               settings: Settings | None = None) -> Iterator[Article | ParleyError]:
     """Read one path (or ``-``), yielding articles and per-record errors."""
     from parley.ingest.feeds import fetch, is_feed_url, looks_like_feed, parse_feed
+    from parley.ingest.warc import is_warc, read_warc
 
     settings = settings or load_settings()
+    if is_warc(path):
+        yield from read_warc(path, settings=settings)
+        return
+    if path.lower().endswith(".parquet"):
+        yield InputUnreadable("a `parley batch` output is already coded: store it with "
+                              "`parley ingest`", source=path)
+        return
     try:
         data = fetch(path, settings) if is_feed_url(path) else _read_bytes(path, settings)
     except ParleyError as err:
@@ -274,6 +278,7 @@ def read_path(path: str, *, published: str | None = None,
     if path.lower().endswith((".jsonl", ".ndjson")):
         yield from read_jsonl(data, source=path, settings=settings, published=published)
         return
+
     try:
         text = decode_text(data, source=path)
         if _looks_html(path, data):
@@ -284,8 +289,14 @@ def read_path(path: str, *, published: str | None = None,
         yield err
 
 
-def read_inputs(paths: Iterable[str], *, published: str | None = None,
+def read_inputs(paths: Iterable[str], *, published: date | None = None,
                 settings: Settings | None = None) -> Iterator[Article | ParleyError]:
+    """Articles from paths, folders (walked by ``discover``), URLs or ``-``."""
+    from parley.ingest.discover import discover
+
     settings = settings or load_settings()
-    for path in paths:
-        yield from read_path(path, published=published, settings=settings)
+    for path in discover(paths):
+        if isinstance(path, ParleyError):
+            yield path
+        else:
+            yield from read_path(path, published=published, settings=settings)

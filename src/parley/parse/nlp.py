@@ -9,20 +9,18 @@ or a headline gets glued to the next sentence.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
 from functools import lru_cache
-
-from parley.errors import ModelUnavailable
-from parley.model import Removed
-from parley.settings import load_settings
+from typing import Any
 
 
 @lru_cache(maxsize=2)
-def get_nlp(name: str | None = None):  # -> spacy.Language
+def get_nlp(name: str) -> Any:  # spacy.Language
+    """The pinned spaCy pipeline (loaded once per process and name)."""
     import spacy
     from spacy.language import Language
 
-    name = name or load_settings().spacy_model
+    from parley.errors import ModelUnavailable
+
     try:
         nlp = spacy.load(name)
     except OSError as exc:
@@ -93,18 +91,6 @@ def entities_in(span, labels: frozenset[str]) -> list:
     return out
 
 
-def codable_text(text: str, removed: Sequence[Removed]) -> str:
-    """The article text with removed spans blanked out (same length, same offsets)."""
-    if not removed:
-        return text
-    chars = list(text)
-    for r in removed:
-        for i in range(r.start, r.end):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
-
-
 # spaCy's parser needs about 1 GB of working memory per 100,000 characters of one Doc;
 # longer texts are parsed in pieces cut at line breaks (or spaces) and joined again.
 CHUNK_CHARS = 50_000
@@ -125,11 +111,10 @@ def split_points(text: str, limit: int = CHUNK_CHARS) -> list[int]:
     return cuts
 
 
-def parse_long(text: str):
+def parse_long(nlp: Any, text: str) -> Any:
     """Parse a text of any length into one Doc whose offsets are the text's offsets."""
     from spacy.tokens import Doc
 
-    nlp = get_nlp()
     if len(text) <= CHUNK_CHARS:
         return nlp(text)
     bounds = [0, *split_points(text), len(text)]

@@ -12,21 +12,23 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from parley.knowledge.cues import DateCues
+
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
-NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "fifteen": 15, "twenty": 20, "thirty": 30, "several": None, "few": None,
-}
-UNITS = {"day": "day", "week": "week", "month": "month", "year": "year", "decade": "decade"}
+def _year(year: int) -> date | None:
+    return date(year, 1, 1) if 1 <= year <= 9999 else None
+
+
+def _says(text: str, phrases: tuple[str, ...]) -> bool:
+    return any(re.search(r"\b" + re.escape(p) + r"\b", text) for p in phrases)
 
 
 @dataclass(frozen=True, slots=True)
 class ResolvedDate:
-    value: str | None
+    value: date | None
     precision: str | None  # day | week | month | year; value is the first day of it
 
 
@@ -48,7 +50,6 @@ def _closest_year(month: int, day: int | None, pub: date) -> int:
     return best.year if best else pub.year
 
 
-_MAY_CUES = frozenset({"in", "of", "since", "by", "early", "late", "mid", "until", "last", "next"})
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
 _AGO = re.compile(r"\b(\d+|[a-z]+)\s+(day|week|month|year|decade)s?\s+ago\b")
@@ -56,7 +57,7 @@ _DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?\b"
 _MONTH_DAY = re.compile(r"\b([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b")
 
 
-def resolve(expression: str, published: date | None) -> ResolvedDate:
+def resolve(expression: str, published: date | None, cues: DateCues) -> ResolvedDate:
     """Resolve one date expression (a spaCy DATE entity's text) to a value and precision."""
     text = expression.lower().strip()
     text = re.sub(r"[,\u2019']", " ", text)
@@ -66,7 +67,7 @@ def resolve(expression: str, published: date | None) -> ResolvedDate:
     m = _ISO.search(text)
     if m:
         try:
-            return ResolvedDate(date(int(m[1]), int(m[2]), int(m[3])).isoformat(), "day")
+            return ResolvedDate(date(int(m[1]), int(m[2]), int(m[3])), "day")
         except ValueError:
             return none
     year_m = _YEAR.search(text)
@@ -83,7 +84,7 @@ def resolve(expression: str, published: date | None) -> ResolvedDate:
                 if year is None:
                     return none
                 try:
-                    return ResolvedDate(date(year, month_n, day_n).isoformat(), "day")
+                    return ResolvedDate(date(year, month_n, day_n), "day")
                 except ValueError:
                     return none
     words = text.split()
@@ -91,7 +92,7 @@ def resolve(expression: str, published: date | None) -> ResolvedDate:
         if word not in MONTHS:
             continue
         # "may" is usually the modal verb: a month only with a year or a preposition before it
-        if word == "may" and not (explicit_year or (i > 0 and words[i - 1] in _MAY_CUES)):
+        if word == "may" and not (explicit_year or (i > 0 and words[i - 1] in cues.may_month_cues)):
             continue
         month_n = MONTHS[word]
         year = explicit_year
@@ -104,9 +105,9 @@ def resolve(expression: str, published: date | None) -> ResolvedDate:
                 year += 1
         if year is None:
             return none
-        return ResolvedDate(date(year, month_n, 1).isoformat(), "month")
+        return ResolvedDate(date(year, month_n, 1), "month")
     if explicit_year and not re.search(r"\b\d{4}s\b", text):
-        return ResolvedDate(f"{explicit_year:04d}-01-01", "year")
+        return ResolvedDate(date(explicit_year, 1, 1), "year")
     if published is None:
         return none
     for i, word in enumerate(words):
@@ -115,40 +116,40 @@ def resolve(expression: str, published: date | None) -> ResolvedDate:
             back = (published.weekday() - target) % 7
             if i > 0 and words[i - 1] == "next":
                 fwd = (target - published.weekday()) % 7 or 7
-                return ResolvedDate((published + timedelta(days=fwd)).isoformat(), "day")
+                return ResolvedDate((published + timedelta(days=fwd)), "day")
             if i > 0 and words[i - 1] == "last" and back == 0:
                 back = 7
-            return ResolvedDate((published - timedelta(days=back)).isoformat(), "day")
-    if re.search(r"\b(today|tonight|this morning|this afternoon|this evening|earlier today)\b",
-                 text):
-        return ResolvedDate(published.isoformat(), "day")
-    if "yesterday" in words or re.search(r"\blast night\b", text):
-        return ResolvedDate((published - timedelta(days=1)).isoformat(), "day")
-    if "tomorrow" in words:
-        return ResolvedDate((published + timedelta(days=1)).isoformat(), "day")
+            return ResolvedDate((published - timedelta(days=back)), "day")
+    if _says(text, cues.today):
+        return ResolvedDate(published, "day")
+    if _says(text, cues.yesterday):
+        return ResolvedDate((published - timedelta(days=1)), "day")
+    if _says(text, cues.tomorrow):
+        return ResolvedDate((published + timedelta(days=1)), "day")
     m = _AGO.search(text)
     if m:
-        n = int(m[1]) if m[1].isdigit() else NUMBERS.get(m[1])
+        n = int(m[1]) if m[1].isdigit() else cues.number_words.get(m[1])
         unit = m[2]
         if n is None:
             return none
         if unit == "day":
-            return ResolvedDate((published - timedelta(days=n)).isoformat(), "day")
+            return ResolvedDate((published - timedelta(days=n)), "day")
         if unit == "week":
-            return ResolvedDate((published - timedelta(weeks=n)).isoformat(), "week")
+            return ResolvedDate((published - timedelta(weeks=n)), "week")
         if unit == "month":
-            return ResolvedDate(_shift_months(published, -n).isoformat(), "month")
+            return ResolvedDate(_shift_months(published, -n), "month")
         if unit == "year":
-            return ResolvedDate(f"{published.year - n:04d}-01-01", "year")
-        return ResolvedDate(f"{published.year - 10 * n:04d}-01-01", "year")
-    rel = re.search(r"\b(last|this|next|past|coming)\s+(week|month|year)\b", text)
+            return ResolvedDate(_year(published.year - n), "year")
+        return ResolvedDate(_year(published.year - 10 * n), "year")
+    rel = re.search(r"\b(" + "|".join(map(re.escape, cues.relative_steps))
+                    + r")\s+(week|month|year)\b", text)
     if rel:
         which, unit = rel.group(1), rel.group(2)
-        step = {"last": -1, "past": -1, "this": 0, "next": 1, "coming": 1}[which]
+        step = cues.relative_steps[which]
         if unit == "week":
             monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
-            return ResolvedDate(monday.isoformat(), "week")
+            return ResolvedDate(monday, "week")
         if unit == "month":
-            return ResolvedDate(_shift_months(published, step).isoformat(), "month")
-        return ResolvedDate(f"{published.year + step:04d}-01-01", "year")
+            return ResolvedDate(_shift_months(published, step), "month")
+        return ResolvedDate(_year(published.year + step), "year")
     return none

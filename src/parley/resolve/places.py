@@ -5,12 +5,14 @@ datelines, where the context already says the word is a place.
 
 from __future__ import annotations
 
+from typing import Any
+
+from parley.knowledge import Knowledge
+from parley.knowledge.gazetteer import GazEntry, Gazetteer
+from parley.knowledge.kb import KnowledgeBase
 from parley.model import Dateline, Place, Span
 from parley.parse.nlp import entity_of, sentence_of
-from parley.resolve.gazetteer import GazEntry, get_gazetteer
-from parley.resolve.kb import KnowledgeBase
 
-_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "around"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
@@ -22,13 +24,14 @@ def _place(entry: GazEntry, span: tuple[int, int] | None) -> Place:
                  evidence=evidence)
 
 
-def place_for(doc, head_i: int, kb: KnowledgeBase, dateline: Dateline | None) -> Place | None:
+def place_for(doc: Any, head_i: int, k: Knowledge, dateline: Dateline | None) -> Place | None:
     tok = doc[head_i]
     sent = sentence_of(tok)
-    gaz = get_gazetteer()
+    gaz, kb = k.gazetteer, k.kb
+    preps = k.cues.places.place_prepositions
     best: tuple[int, Place] | None = None
     for prep in sent:
-        if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPS:
+        if prep.dep_ != "prep" or prep.lower_ not in preps:
             continue
         for pobj in prep.children:
             if pobj.dep_ != "pobj":
@@ -51,7 +54,7 @@ def place_for(doc, head_i: int, kb: KnowledgeBase, dateline: Dateline | None) ->
     return None
 
 
-def _resolve_place(doc, pobj, kb: KnowledgeBase, gaz) -> Place | None:
+def _resolve_place(doc: Any, pobj: Any, kb: KnowledgeBase, gaz: Gazetteer) -> Place | None:
     ent = entity_of(pobj)
     if ent is not None and ent.label_ in _PLACE_LABELS:
         text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text

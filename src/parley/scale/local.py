@@ -41,16 +41,12 @@ class ParallelStats:
 
 
 def warm_up() -> None:
-    """Load everything coding needs (cached per process): spaCy, KB, gazetteer, lexicon."""
-    from parley.extract.lexicon import get_lexicon
+    """Load everything coding needs (kept per process): spaCy and the knowledge."""
+    from parley.knowledge import default_knowledge
     from parley.parse.nlp import get_nlp
-    from parley.resolve.gazetteer import get_gazetteer
-    from parley.resolve.kb import get_kb
 
-    get_nlp()
-    get_kb()
-    get_gazetteer()
-    get_lexicon()
+    knowledge = default_knowledge().load_all()
+    get_nlp(knowledge.settings.spacy_model)
 
 
 def peak_rss_kb(pid: int | str = "self") -> int:
@@ -71,25 +67,12 @@ def peak_rss_kb(pid: int | str = "self") -> int:
 _Result = tuple[str, str]
 
 
-def _code_chunk(articles: list[Article], batch_size: int) -> list[_Result]:
-    from parley.pipeline import code_article, code_articles
+def code_chunk(articles: list[Article], batch_size: int) -> list[_Result]:
+    """Code a chunk with the pipeline's retry policy (``parley.pipeline.code_batch``)."""
+    from parley.pipeline import code_batch
 
-    try:
-        return [("ok", d.model_dump_json())
-                for d in code_articles(articles, batch_size=batch_size)]
-    except ParleyError:
-        raise
-    except Exception:  # noqa: BLE001, S110 - one article broke the chunk: find it below
-        pass
-    out: list[_Result] = []
-    for article in articles:
-        try:
-            out.append(("ok", code_article(article).model_dump_json()))
-        except ParleyError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - reported per article, the run goes on
-            out.append(("failed", f"{type(exc).__name__}: {exc}"))
-    return out
+    return [("ok", r.model_dump_json()) if isinstance(r, Document) else ("failed", r.message)
+            for r in code_batch(articles, batch_size=batch_size)]
 
 
 def _worker(payload: tuple[list[dict], int]) -> tuple[int, int, list[_Result]]:
@@ -100,7 +83,7 @@ def _worker(payload: tuple[list[dict], int]) -> tuple[int, int, list[_Result]]:
     """
     records, batch_size = payload
     warm_up()
-    results = _code_chunk([Article.model_validate(r) for r in records], batch_size)
+    results = code_chunk([Article.model_validate(r) for r in records], batch_size)
     return os.getpid(), peak_rss_kb(), results
 
 
@@ -151,7 +134,7 @@ def _emit(chunk: list[Article], results: list[_Result],
         if status == "ok":
             yield article, Document.model_validate_json(value)
             continue
-        err = CodingFailed(f"coding failed: {value}", source=article.source)
+        err = CodingFailed(value, source=article.source)
         if on_error is None:
             raise err
         on_error(err)
@@ -159,17 +142,8 @@ def _emit(chunk: list[Article], results: list[_Result],
 
 def _in_process(articles, batch_size, progress, on_error, stats
                 ) -> Iterator[tuple[Article, Document]]:
-    from parley.pipeline import code_articles
-
     for chunk in _chunks(articles, batch_size):
-        try:
-            docs = list(code_articles(chunk, batch_size=batch_size))
-        except ParleyError:
-            raise
-        except Exception:  # noqa: BLE001 - retried one by one to find the bad article
-            yield from _emit(chunk, _code_chunk(chunk, batch_size), on_error)
-        else:
-            yield from zip(chunk, docs, strict=True)
+        yield from _emit(chunk, code_chunk(chunk, batch_size), on_error)
         if stats is not None:
             stats.peak_rss_kb[os.getpid()] = peak_rss_kb()
         if progress:

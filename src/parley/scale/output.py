@@ -2,18 +2,21 @@
 
 ``documents.parquet`` holds one row per coded article, with the full document JSON
 (the contract of ``docs/contract.md``) so nothing is lost; ``events.parquet`` flattens
-each event for analysis with pandas, DuckDB or Arrow. ``read_batch_output`` turns the
+each event for analysis with pandas, DuckDB or Arrow, in the one event-row schema of
+``parley.fuse.rows`` (the same columns ``parley export`` writes). ``read_batch_output`` turns the
 folder back into ``Document`` records for ``parley ingest``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from parley.errors import InputMissing, InputUnreadable
+from parley.fuse.rows import arrow_schema, document_rows
+from parley.knowledge.plover import PloverTable
 from parley.model import Article, Document
 
 DOCUMENTS = "documents.parquet"
@@ -21,12 +24,12 @@ EVENTS = "events.parquet"
 _ROW_GROUP = 512
 
 
-def _schemas():
+def _document_schema() -> Any:
     import pyarrow as pa
 
-    documents = pa.schema([
+    return pa.schema([
         ("id", pa.string()),
-        ("published", pa.string()),
+        ("published", pa.date32()),
         ("title", pa.string()),
         ("url", pa.string()),
         ("source", pa.string()),
@@ -34,29 +37,6 @@ def _schemas():
         ("n_events", pa.int32()),
         ("document", pa.string()),  # Document.model_dump_json()
     ])
-    events = pa.schema([
-        ("doc_id", pa.string()),
-        ("event_id", pa.string()),
-        ("type", pa.string()),
-        ("mode", pa.string()),
-        ("factuality", pa.string()),
-        ("date", pa.string()),
-        ("date_precision", pa.string()),
-        ("date_disputed", pa.bool_()),
-        ("place_name", pa.string()),
-        ("place_country", pa.string()),
-        ("place_lat", pa.float64()),
-        ("place_lon", pa.float64()),
-        ("participants", pa.string()),  # JSON list: actor id, name, kind, country, role
-        ("confidence", pa.float64()),
-        ("trigger", pa.string()),
-        ("trigger_start", pa.int64()),
-        ("trigger_end", pa.int64()),
-        ("mention_start", pa.int64()),
-        ("mention_end", pa.int64()),
-        ("n_mentions", pa.int32()),
-    ])
-    return documents, events
 
 
 def document_row(article: Article, doc: Document) -> dict:
@@ -72,46 +52,6 @@ def document_row(article: Article, doc: Document) -> dict:
     }
 
 
-def event_rows(doc: Document) -> Iterator[dict]:
-    actors = {a.id: a for a in doc.actors}
-    for event in doc.events:
-        first = event.mentions[0] if event.mentions else None
-        participants = []
-        for p in event.participants:
-            actor = actors.get(p.actor)
-            participants.append({
-                "actor": p.actor,
-                "name": actor.name if actor else None,
-                "kind": actor.kind if actor else None,
-                "country": actor.country if actor else None,
-                "role": p.role,
-                "disputed": p.disputed,
-            })
-        place = event.place
-        yield {
-            "doc_id": doc.id,
-            "event_id": event.id,
-            "type": event.type,
-            "mode": event.mode,
-            "factuality": event.factuality,
-            "date": event.date.value,
-            "date_precision": event.date.precision,
-            "date_disputed": event.date.disputed,
-            "place_name": place.name if place else None,
-            "place_country": place.country if place else None,
-            "place_lat": place.lat if place else None,
-            "place_lon": place.lon if place else None,
-            "participants": json.dumps(participants, ensure_ascii=False),
-            "confidence": event.confidence,
-            "trigger": doc.text[first.trigger.start:first.trigger.end] if first else None,
-            "trigger_start": first.trigger.start if first else None,
-            "trigger_end": first.trigger.end if first else None,
-            "mention_start": first.start if first else None,
-            "mention_end": first.end if first else None,
-            "n_mentions": len(event.mentions),
-        }
-
-
 @dataclass
 class BatchSummary:
     documents: int = 0
@@ -125,12 +65,13 @@ class BatchWriter:
     dies leaves no half-written ``documents.parquet`` to be mistaken for a result.
     """
 
-    def __init__(self, out_dir: str | Path) -> None:
+    def __init__(self, out_dir: str | Path, plover: PloverTable) -> None:
         import pyarrow.parquet as pq
 
+        self.plover = plover
         self.dir = Path(out_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self._doc_schema, self._event_schema = _schemas()
+        self._doc_schema, self._event_schema = _document_schema(), arrow_schema()
         self._docs_tmp = self.dir / f".{DOCUMENTS}.partial"
         self._events_tmp = self.dir / f".{EVENTS}.partial"
         self._docs = pq.ParquetWriter(self._docs_tmp, self._doc_schema, compression="zstd")
@@ -142,7 +83,7 @@ class BatchWriter:
 
     def add(self, article: Article, doc: Document) -> None:
         self._doc_rows.append(document_row(article, doc))
-        rows = list(event_rows(doc))
+        rows = [r.as_dict() for r in document_rows(doc, self.plover)]
         self._event_rows.extend(rows)
         self.summary.documents += 1
         self.summary.events += len(rows)
@@ -186,9 +127,9 @@ class BatchWriter:
 
 
 def write_batch_output(pairs: Iterable[tuple[Article, Document]],
-                       out_dir: str | Path) -> BatchSummary:
+                       out_dir: str | Path, plover: PloverTable) -> BatchSummary:
     """Write ``(article, document)`` pairs to ``out_dir``; return the counts."""
-    writer = BatchWriter(out_dir)
+    writer = BatchWriter(out_dir, plover)
     try:
         for article, doc in pairs:
             writer.add(article, doc)

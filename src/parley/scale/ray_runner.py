@@ -3,7 +3,7 @@
 Ray is an optional extra (``pip install 'parley[ray]'``, ~600 MB). Each actor of the
 pool is a ``ParleyCoder``: it loads spaCy, the knowledge base, the gazetteer and the
 lexicon once in ``__init__`` and then codes batches of articles with
-``parley.pipeline.code_articles`` — the same function the local engine runs, so both
+``parley.pipeline.code_batch`` — the same function the local engine runs, so both
 engines give the same documents. Results stream back to the driver in input order.
 
 Without an address Ray starts a private local instance: no dashboard, no usage
@@ -22,9 +22,8 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
-from parley.errors import ParleyError
+from parley.errors import CodingFailed, ParleyError
 from parley.model import Article, Document
-from parley.scale.local import CodingFailed
 
 
 class RayUnavailable(ParleyError):
@@ -61,10 +60,10 @@ class ParleyCoder:
     def __call__(self, batch):  # pyarrow.Table -> pyarrow.Table
         import pyarrow as pa
 
-        from parley.scale.local import _code_chunk
+        from parley.scale.local import code_chunk
 
         records = batch.to_pylist()
-        results = _code_chunk([Article.model_validate(r) for r in records], self.batch_size)
+        results = code_chunk([Article.model_validate(r) for r in records], self.batch_size)
         return pa.table({
             "id": [r["id"] for r in records],
             "url": [r.get("url") for r in records],
@@ -160,7 +159,7 @@ def code_ray(articles: Iterable[Article], *, workers: int, batch_size: int = 32,
                 yield (Article(id=doc.id, text=doc.text, published=doc.published,
                                title=doc.title, url=row["url"], source=row["source"]), doc)
             else:
-                err = CodingFailed(f"coding failed: {row['value']}", source=row["source"])
+                err = CodingFailed(row["value"], source=row["source"])
                 if on_error is None:
                     raise err
                 on_error(err)

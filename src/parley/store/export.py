@@ -9,22 +9,22 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Connection
 
+from parley.fuse.dyads import PeriodRow
+from parley.fuse.rows import COLUMNS, EventRow, arrow_schema, participant_text
+from parley.knowledge import plover_table
 from parley.store import queries
-from parley.store.dyadic import PeriodRow, score_table
 from parley.store.queries import DyadRecord, EventFilter, EventRecord
 
-EVENT_COLUMNS = ("id", "date", "date_precision", "ref_date", "type", "mode", "quad_class",
-                 "score", "factuality", "participants", "place_name", "place_country",
-                 "source_count", "mention_count", "disputed", "confidence")
-DYAD_COLUMNS = ("event_id", "date", "actor1_code", "actor1_name", "actor2_code",
-                "actor2_name", "type", "mode", "quad_class", "score", "source_count",
-                "factuality", "place_name", "place_country")
+# one event-row schema everywhere (parley.fuse.rows); dyad rows are DyadRecord's fields
+EVENT_COLUMNS = COLUMNS
+DYAD_COLUMNS = tuple(f.name for f in fields(DyadRecord))
 GDELT_COLUMNS = ("GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor1Name", "Actor2Code",
                  "Actor2Name", "EventCode", "EventMode", "QuadClass", "GoldsteinScale",
                  "NumSources", "NumMentions", "ActionGeo_FullName", "ActionGeo_CountryCode",
@@ -32,16 +32,18 @@ GDELT_COLUMNS = ("GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor1Name", "Actor2
 _ROW_GROUP = 10_000
 
 
-def _participants_text(record: EventRecord) -> str:
-    return "; ".join(f"{p.key}:{p.role}" if p.key == p.name else f"{p.name} ({p.key}):{p.role}"
-                     for p in record.participants)
-
-
 def event_row(record: EventRecord) -> dict[str, Any]:
-    """A flat row for CSV and Parquet (participants as 'KEY:role; ...')."""
-    d = record.as_dict()
-    d["participants"] = _participants_text(record)
-    return {k: d[k] for k in EVENT_COLUMNS}
+    """A fused event as the flat ``EventRow`` of CSV and Parquet files."""
+    return EventRow(
+        id=str(record.id), date=record.date, date_precision=record.date_precision,
+        ref_date=record.ref_date, type=record.type, mode=record.mode,
+        quad_class=record.quad_class, score=record.score, factuality=record.factuality,
+        participants=participant_text([(p.key, p.name, p.role) for p in record.participants]),
+        place_name=record.place_name, place_country=record.place_country, lat=record.lat,
+        lon=record.lon, source_count=record.source_count, mention_count=record.mention_count,
+        disputed=record.disputed, confidence=record.confidence,
+        doc_id=None, trigger=None, evidence=None,
+    ).as_dict()
 
 
 def dyad_row(record: DyadRecord) -> dict[str, Any]:
@@ -71,24 +73,14 @@ def write_csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: IO[
     return count
 
 
-def _arrow_schema(kind: str):
+def _arrow_schema(kind: str) -> Any:
     import pyarrow as pa
 
-    common = {"quad_class": pa.int8(), "score": pa.float64(), "source_count": pa.int32(),
-              "place_name": pa.string(), "place_country": pa.string(),
-              "type": pa.string(), "mode": pa.string(), "factuality": pa.string()}
     if kind == "events":
-        fields = {"id": pa.int64(), "date": pa.date32(), "date_precision": pa.string(),
-                  "ref_date": pa.date32(), "participants": pa.string(),
-                  "mention_count": pa.int32(), "disputed": pa.bool_(),
-                  "confidence": pa.float64(), **common}
-        columns = EVENT_COLUMNS
-    else:
-        fields = {"event_id": pa.int64(), "date": pa.date32(), "actor1_code": pa.string(),
-                  "actor1_name": pa.string(), "actor2_code": pa.string(),
-                  "actor2_name": pa.string(), **common}
-        columns = DYAD_COLUMNS
-    return pa.schema([(c, fields[c]) for c in columns])
+        return arrow_schema()
+    kinds = {"int": pa.int64(), "str": pa.string(), "str | None": pa.string(),
+             "date | None": pa.date32(), "float": pa.float64()}
+    return pa.schema([(f.name, kinds[str(f.type)]) for f in fields(DyadRecord)])
 
 
 def write_parquet(rows: Iterable[dict[str, Any]], kind: str, path: Path) -> int:
@@ -171,7 +163,7 @@ def polecat_record(record: EventRecord, srcs: list[dict[str, Any]],
                    found: list[dict[str, Any]]) -> dict[str, Any]:
     """One event in the shape of POLECAT / the PLOVER JSON spec: n-ary actor and
     recipient lists, quad code and intensity, plus Parley's sources and conflicts."""
-    table = score_table()
+    table = plover_table()
 
     def entity(p) -> dict[str, Any]:
         return {"name": p.name, "country": p.country, "kind": p.kind, "key": p.key}
@@ -228,7 +220,7 @@ def export_parquet(conn: Connection, directory: Path,
 
 
 def series_rows(rows: Iterable[PeriodRow]) -> Iterator[dict[str, Any]]:
-    names = score_table().quads
+    names = plover_table().quads
     for r in rows:
         yield {"period": r.start.isoformat(),
                **{names[q]: r.counts[q] for q in (1, 2, 3, 4)},

@@ -7,7 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from parley.errors import StoreError
-from parley.store.dyadic import Period, PeriodRow, score_table
+from parley.fuse.dyads import Period, PeriodRow
+from parley.knowledge import plover_table
 
 _FORMATS = {".png": "png", ".svg": "svg"}
 # cooperation in blues, conflict in reds; verbal lighter than material
@@ -26,7 +27,7 @@ def plot_series(rows: Sequence[PeriodRow], path: Path, *, title: str,
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    names = score_table().quads
+    names = plover_table().quads
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True,
                                       gridspec_kw={"height_ratios": [2, 1]})
     try:

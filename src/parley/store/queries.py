@@ -6,27 +6,33 @@ records; nothing here prints or formats.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection, Select, and_, case, func, or_, select
 
+from parley.fuse.dyads import Period, PeriodRow, bucket, dyad_pairs, series
 from parley.fuse.reports import Party
+from parley.knowledge import plover_table
 from parley.model import Document
-from parley.store.dyadic import Period, PeriodRow, bucket, dyad_pairs, score_table, series
 from parley.store.schema import (
     METADATA,
     articles,
     conflicts,
-    fused_event_mentions,
+    doc_events,
+    fused_event_reports,
     fused_events,
     fused_participants,
-    mentions,
 )
 
 _PAGE = 500
+
+
+# a conflict within one document, or between the reports of several
+ConflictScope = Literal["document", "reports"]
 
 
 @dataclass(frozen=True)
@@ -58,13 +64,14 @@ class EventRecord:
     date: date | None
     date_precision: str | None
     date_disputed: bool
-    ref_date: date | None  # ``date``, else the earliest publication date
+    ref_date: dt.date | None  # ``date``, else the earliest publication date
     place_name: str | None
     place_country: str | None
     lat: float | None
     lon: float | None
     disputed: bool
     source_count: int
+    report_count: int
     mention_count: int
     confidence: float
     participants: tuple[PartyRecord, ...] = field(default_factory=tuple)
@@ -147,7 +154,7 @@ def _parties(conn: Connection, ids: Sequence[int]) -> dict[int, list[PartyRecord
 
 
 def _record(row, parties: list[PartyRecord]) -> EventRecord:
-    table = score_table()
+    table = plover_table()
     return EventRecord(
         id=row["id"], type=row["type"], mode=row["mode"], context=row["context"],
         quad_class=table.quad(row["type"]), score=table.score(row["type"], row["mode"]),
@@ -155,7 +162,8 @@ def _record(row, parties: list[PartyRecord]) -> EventRecord:
         date_disputed=bool(row["date_disputed"]), ref_date=row["ref_date"],
         place_name=row["place_name"], place_country=row["place_country"], lat=row["lat"],
         lon=row["lon"], disputed=bool(row["disputed"]), source_count=row["source_count"],
-        mention_count=row["mention_count"], confidence=row["confidence"],
+        report_count=row["report_count"], mention_count=row["mention_count"],
+        confidence=row["confidence"],
         participants=tuple(parties),
     )
 
@@ -179,7 +187,7 @@ def event(conn: Connection, event_id: int) -> EventRecord | None:
 
 
 def project(record: EventRecord) -> list[DyadRecord]:
-    """The event as directed dyads (see ``dyadic.dyad_pairs``)."""
+    """The event as directed dyads (see ``parley.fuse.dyads.dyad_pairs``)."""
     return [DyadRecord(
         event_id=record.id, date=record.ref_date,
         actor1_code=a.country, actor1_name=a.name,
@@ -225,17 +233,17 @@ def sources(conn: Connection, ids: Sequence[int]) -> dict[int, list[dict[str, An
     out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     if not ids:
         return out
-    fem = fused_event_mentions.c
+    fem = fused_event_reports.c
     for i in range(0, len(ids), _PAGE):
         rows = conn.execute(
             select(fem.fused_event_id, fem.article_id, fem.canonical_article_id,
                    articles.c.doc_id, articles.c.url, articles.c.title,
-                   articles.c.published, mentions.c.event_local_id,
-                   mentions.c.spans)
-            .join(mentions, mentions.c.id == fem.mention_id)
+                   articles.c.published, doc_events.c.event_local_id,
+                   doc_events.c.spans)
+            .join(doc_events, doc_events.c.id == fem.doc_event_id)
             .join(articles, articles.c.id == fem.article_id)
             .where(fem.fused_event_id.in_(ids[i:i + _PAGE]))
-            .order_by(fem.fused_event_id, fem.mention_id)).mappings()
+            .order_by(fem.fused_event_id, fem.doc_event_id)).mappings()
         for r in rows:
             out[r["fused_event_id"]].append({
                 "article_id": r["article_id"], "doc_id": r["doc_id"], "url": r["url"],
@@ -278,14 +286,15 @@ def counts(conn: Connection) -> dict[str, int]:
 
 
 def article_summary(conn: Connection) -> list[dict[str, Any]]:
-    """Per article: id, content hash, duplicate link and number of event mentions."""
-    n = (select(func.count()).select_from(mentions)
-         .where(mentions.c.article_id == articles.c.id).scalar_subquery())
+    """Per article: id, content hash, duplicate link and its stored document events
+    (``stored_events``) next to the events of its coded document."""
+    n = (select(func.count()).select_from(doc_events)
+         .where(doc_events.c.article_id == articles.c.id).scalar_subquery())
     rows = conn.execute(select(articles.c.id, articles.c.doc_id, articles.c.content_hash,
                                articles.c.near_duplicate_of, articles.c.document,
-                               n.label("mentions")).order_by(articles.c.id)).mappings()
+                               n.label("stored_events")).order_by(articles.c.id)).mappings()
     return [{"id": r["id"], "doc_id": r["doc_id"], "content_hash": r["content_hash"],
-             "near_duplicate_of": r["near_duplicate_of"], "mentions": r["mentions"],
+             "near_duplicate_of": r["near_duplicate_of"], "stored_events": r["stored_events"],
              "document_events": len(r["document"].get("events", []))} for r in rows]
 
 
@@ -293,8 +302,8 @@ def top_dyads(conn: Connection, limit: int = 10) -> list[tuple[str, str, int]]:
     """The most frequent undirected country pairs, for choosing what to plot."""
     seen: dict[tuple[str, str], int] = {}
     for record in events(conn):
-        pairs = {tuple(sorted((a.key, b.key))) for a, b in dyad_pairs(record.participants)
-                 if b is not None}
+        pairs = {(min(a.key, b.key), max(a.key, b.key))
+                 for a, b in dyad_pairs(record.participants) if b is not None}
         for pair in pairs:
             seen[pair] = seen.get(pair, 0) + 1
     ranked = sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
@@ -314,7 +323,7 @@ class ArticleRow:
     title: str | None
     published: date | None
     url: str | None
-    events: int  # events of the coded document (rows of ``mentions``)
+    events: int  # events of the coded document (rows of ``doc_events``)
     near_duplicate_of: int | None
 
 
@@ -331,7 +340,7 @@ class ParticipantRow:
 class ConflictRecord:
     id: int
     event_id: int | None
-    scope: str
+    scope: ConflictScope
     kind: str
     detail: str
     evidence: tuple[dict[str, int], ...]  # {article_id, start, end}
@@ -356,7 +365,7 @@ class SourceEvidence:
     doc_id: str
     url: str | None
     title: str | None
-    published: str | None
+    published: date | None
     near_duplicate_of: int | None
     event: str  # the event's id in that article's document ("e1")
     mentions: tuple[tuple[Quote, Quote], ...]  # (sentence, trigger)
@@ -365,7 +374,7 @@ class SourceEvidence:
 @dataclass(frozen=True)
 class ConflictEvidence:
     id: int
-    scope: str
+    scope: ConflictScope
     kind: str
     detail: str
     evidence: tuple[Quote, ...]
@@ -392,8 +401,8 @@ def _count(conn: Connection, stmt: Select) -> int:
 def articles_page(conn: Connection, *, limit: int = 50, offset: int = 0,
                   newest_first: bool = False) -> tuple[list[ArticleRow], int]:
     """Stored articles by id (or newest publication first) with their event counts."""
-    n = (select(func.count()).select_from(mentions)
-         .where(mentions.c.article_id == articles.c.id).scalar_subquery())
+    n = (select(func.count()).select_from(doc_events)
+         .where(doc_events.c.article_id == articles.c.id).scalar_subquery())
     a = articles.c
     stmt = select(a.id, a.doc_id, a.title, a.published, a.url, a.near_duplicate_of,
                   n.label("events"))
@@ -412,8 +421,8 @@ def _score_expr():
     """The PLOVER score of a fused event in SQL: the mode's score if the table lists
     it, else the type's (as ``ScoreTable.score``)."""
     fe = fused_events.c
-    whens = []
-    for name, entry in score_table().types.items():
+    whens: list[tuple[Any, float]] = []
+    for name, entry in plover_table().types.items():
         whens.extend((and_(fe.type == name, func.lower(fe.mode) == mode), value)
                      for mode, value in entry.modes.items())
         whens.append((fe.type == name, entry.score))
@@ -525,17 +534,17 @@ def event_detail(conn: Connection, event_id: int) -> EventDetail | None:
 
 def article_events(conn: Connection, article_id: int) -> dict[str, int]:
     """The fused event each event of a stored document went to: {"e1": 7, ...}."""
-    fem = fused_event_mentions.c
-    rows = conn.execute(select(mentions.c.event_local_id, fem.fused_event_id)
-                        .join(fused_event_mentions, fem.mention_id == mentions.c.id)
-                        .where(mentions.c.article_id == article_id))
+    fem = fused_event_reports.c
+    rows = conn.execute(select(doc_events.c.event_local_id, fem.fused_event_id)
+                        .join(fused_event_reports, fem.doc_event_id == doc_events.c.id)
+                        .where(doc_events.c.article_id == article_id))
     return {r.event_local_id: r.fused_event_id for r in rows}
 
 
 def article_conflicts(conn: Connection, article_id: int) -> list[ConflictRecord]:
     """Disagreements between reports that cite this article on one side."""
-    fids = select(fused_event_mentions.c.fused_event_id).where(
-        fused_event_mentions.c.article_id == article_id)
+    fids = select(fused_event_reports.c.fused_event_id).where(
+        fused_event_reports.c.article_id == article_id)
     rows = conn.execute(select(conflicts).where(conflicts.c.scope == "reports",
                                                 conflicts.c.fused_event_id.in_(fids))
                         .order_by(conflicts.c.id)).mappings()
@@ -547,7 +556,8 @@ def dyad_periods(conn: Connection, a: str, b: str, *, by: Period = "month",
                  flt: EventFilter | None = None) -> list[PeriodEvents]:
     """``dyad_series`` with the events behind each period."""
     records = [r for r in dyad_events(conn, a, b, flt=flt) if r.ref_date is not None]
-    rows = series([(r.ref_date, r.quad_class, r.score) for r in records], by)
+    rows = series([(r.ref_date, r.quad_class, r.score) for r in records
+                   if r.ref_date is not None], by)
     grouped: dict[date, list[EventRecord]] = {}
     for r in records:
         assert r.ref_date is not None
@@ -557,8 +567,8 @@ def dyad_periods(conn: Connection, a: str, b: str, *, by: Period = "month",
 
 def article(conn: Connection, article_id: int) -> ArticleRow | None:
     """One stored article's metadata (``document`` has its text and coding)."""
-    n = (select(func.count()).select_from(mentions)
-         .where(mentions.c.article_id == articles.c.id).scalar_subquery())
+    n = (select(func.count()).select_from(doc_events)
+         .where(doc_events.c.article_id == articles.c.id).scalar_subquery())
     a = articles.c
     r = conn.execute(select(a.id, a.doc_id, a.title, a.published, a.url, a.near_duplicate_of,
                             n.label("events")).where(a.id == article_id)).mappings().first()

@@ -38,7 +38,7 @@ from sqlalchemy import (
 
 from parley.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 METADATA = MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -102,8 +102,8 @@ actors = Table(
 Index(None, actors.c.key)
 
 # One row per event of a coded document (the document already fused its own mentions).
-mentions = Table(
-    "mentions", METADATA,
+doc_events = Table(
+    "doc_events", METADATA,
     Column("id", Integer, primary_key=True),
     Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
     Column("event_local_id", String(20), nullable=False),  # "e1" in the document
@@ -128,9 +128,9 @@ mentions = Table(
     UniqueConstraint("article_id", "event_local_id"),
 )
 
-mention_participants = Table(
-    "mention_participants", METADATA,
-    Column("mention_id", Integer, ForeignKey("mentions.id"), primary_key=True,
+doc_event_participants = Table(
+    "doc_event_participants", METADATA,
+    Column("doc_event_id", Integer, ForeignKey("doc_events.id"), primary_key=True,
            autoincrement=False),
     Column("actor_id", Integer, ForeignKey("actors.id"), primary_key=True,
            autoincrement=False),
@@ -160,7 +160,8 @@ fused_events = Table(
     Column("lon", Float),
     Column("disputed", Boolean, nullable=False, default=False),
     Column("source_count", Integer, nullable=False),  # distinct non-duplicate articles
-    Column("mention_count", Integer, nullable=False),  # document events linked to it
+    Column("report_count", Integer, nullable=False),  # document events linked to it
+    Column("mention_count", Integer, nullable=False),  # their sentence mentions, in all
     Column("confidence", Float, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -182,22 +183,22 @@ fused_participants = Table(
 )
 Index(None, fused_participants.c.key)
 
-fused_event_mentions = Table(
-    "fused_event_mentions", METADATA,
+fused_event_reports = Table(
+    "fused_event_reports", METADATA,
     Column("fused_event_id", Integer, ForeignKey("fused_events.id"), nullable=False),
-    Column("mention_id", Integer, ForeignKey("mentions.id"), primary_key=True,
+    Column("doc_event_id", Integer, ForeignKey("doc_events.id"), primary_key=True,
            autoincrement=False),
     Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
     # the article, or the original it is a near-duplicate of: what a "source" is
     Column("canonical_article_id", Integer, ForeignKey("articles.id"), nullable=False),
 )
-Index(None, fused_event_mentions.c.fused_event_id)
+Index(None, fused_event_reports.c.fused_event_id)
 
 conflicts = Table(
     "conflicts", METADATA,
     Column("id", Integer, primary_key=True),
     Column("fused_event_id", Integer, ForeignKey("fused_events.id")),
-    Column("mention_id", Integer, ForeignKey("mentions.id")),
+    Column("doc_event_id", Integer, ForeignKey("doc_events.id")),
     Column("scope", String(12), nullable=False),  # 'document' or 'reports'
     Column("kind", String(16), nullable=False),
     Column("detail", Text, nullable=False),
@@ -208,9 +209,34 @@ Index(None, conflicts.c.fused_event_id)
 
 Migration = Callable[[Connection], None]
 
-# (version it produces, description, function from the previous version). Empty while
-# the schema is at version 1.
-MIGRATIONS: Sequence[tuple[int, str, Migration]] = ()
+def _v2_names(conn: Connection) -> None:
+    """Version 2 names what the tables hold: document events are not "mentions"; a
+    fused event counts its reports (document events) and their sentence mentions."""
+    for sql in (
+        "ALTER TABLE mentions RENAME TO doc_events",
+        "ALTER TABLE mention_participants RENAME TO doc_event_participants",
+        "ALTER TABLE doc_event_participants RENAME COLUMN mention_id TO doc_event_id",
+        "ALTER TABLE fused_event_mentions RENAME TO fused_event_reports",
+        "ALTER TABLE fused_event_reports RENAME COLUMN mention_id TO doc_event_id",
+        "ALTER TABLE conflicts RENAME COLUMN mention_id TO doc_event_id",
+        "ALTER TABLE fused_events RENAME COLUMN mention_count TO report_count",
+        "ALTER TABLE fused_events ADD COLUMN mention_count INTEGER NOT NULL DEFAULT 0",
+    ):
+        conn.exec_driver_sql(sql)
+    counts: dict[int, int] = {}
+    rows = conn.execute(select(fused_event_reports.c.fused_event_id, doc_events.c.spans)
+                        .join(doc_events, doc_events.c.id == fused_event_reports.c.doc_event_id))
+    for fid, spans in rows:
+        counts[fid] = counts.get(fid, 0) + max(1, len(spans or ()))
+    for fid, n in counts.items():
+        conn.execute(fused_events.update().where(fused_events.c.id == fid)
+                     .values(mention_count=n))
+
+
+# (version it produces, description, function from the previous version)
+MIGRATIONS: Sequence[tuple[int, str, Migration]] = (
+    (2, "document events and report counts named for what they hold", _v2_names),
+)
 
 
 def now() -> datetime:

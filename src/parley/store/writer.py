@@ -1,8 +1,8 @@
-"""Ingest: code articles and store them, one transaction per batch.
+"""Ingest: store coded articles, one transaction per batch.
 
 A batch of ``batch_size`` inputs is read, the articles whose content hash is already
-stored are dropped, the rest are coded with ``code_articles`` and then written in ONE
-transaction: articles, actors, event mentions, their cross-report fusion
+stored are dropped, the rest are coded by the caller's coder and then written in ONE
+transaction: articles, actors, document events, their cross-report fusion
 (``parley.fuse.reports``) and conflicts. A killed ingest therefore leaves whole
 batches only, and re-running it skips what was committed.
 """
@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from parley.errors import CodingFailed, ParleyError, StoreError
+from parley.errors import ParleyError, StoreError
 from parley.fuse.reports import (
     Disagreement,
     Fused,
@@ -45,16 +45,19 @@ from parley.store.schema import (
     actors,
     articles,
     conflicts,
-    fused_event_mentions,
+    doc_event_participants,
+    doc_events,
+    fused_event_reports,
     fused_events,
     fused_participants,
-    mention_participants,
-    mentions,
     minhash_bands,
     now,
 )
 
-Coder = Callable[[list[Article]], Iterable[Document]]
+# Codes a batch of articles: one document (or the error for that article) per article,
+# in order. The store never runs the coder itself: callers pass one (the CLI passes
+# ``parley.pipeline.code_batch``, or the documents of a `parley batch` output).
+Coder = Callable[[list[Article]], Sequence[Document | ParleyError]]
 
 
 @dataclass
@@ -77,36 +80,18 @@ class IngestReport:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def _default_coder(batch: list[Article]) -> Iterable[Document]:
-    from parley.pipeline import code_articles
-
-    return code_articles(batch)
-
-
-def _single(coder: Coder, article: Article) -> Document:
-    return next(iter(coder([article])))
-
-
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
     it = iter(items)
     while chunk := list(itertools.islice(it, size)):
         yield chunk
 
 
-def _as_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def ingest(store: Store, items: Iterable[Article | ParleyError], *, batch_size: int = 50,
-           rule: FusionRule | None = None, coder: Coder | None = None,
+def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder,
+           batch_size: int = 50, rule: FusionRule | None = None,
            on_error: Callable[[ParleyError], None] | None = None,
            on_progress: Callable[[int], None] | None = None) -> IngestReport:
-    """Store ``items`` (what ``read_inputs`` yields); return what happened.
+    """Store ``items`` (what ``read_inputs`` yields), coded by ``coder``; return what
+    happened.
 
     ``on_error`` gets each bad input (the run goes on); ``on_progress`` gets the number
     of inputs just handled. A ``ParleyError`` raised by the coder itself (no model, bad
@@ -115,7 +100,6 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, batch_size: 
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     rule = rule or FusionRule()
-    coder = coder or _default_coder
     report = IngestReport()
 
     def progress(n: int) -> None:
@@ -143,7 +127,8 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, batch_size: 
         progress(repeats)
         todo = [(h, a) for h, a in fresh.items() if h not in known]
         coded = []
-        for (h, article), doc in zip(todo, _code(coder, [a for _, a in todo]), strict=True):
+        results = coder([a for _, a in todo]) if todo else []
+        for (h, article), doc in zip(todo, results, strict=True):
             if isinstance(doc, ParleyError):
                 fail(doc)
             else:
@@ -176,27 +161,6 @@ def _batch_source(coded: Sequence[tuple[str, Article, Document]]) -> str | None:
     return coded[0][1].source if coded else None
 
 
-def _code(coder: Coder, batch: list[Article]) -> list[Document | ParleyError]:
-    if not batch:
-        return []
-    try:
-        return list(coder(batch))
-    except ParleyError:
-        raise
-    except Exception:  # noqa: BLE001 - retried one by one below
-        # one article broke the batch: code them one by one to find it
-        out: list[Document | ParleyError] = []
-        for article in batch:
-            try:
-                out.append(_single(coder, article))
-            except ParleyError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - reported per input, run goes on
-                out.append(CodingFailed(f"coding failed: {type(exc).__name__}: {exc}",
-                                        source=article.source))
-        return out
-
-
 # Statements are built once with bind parameters: SQLAlchemy then compiles each once,
 # and per-row work is only parameter binding (it matters at thousands of events).
 _KNOWN = select(articles.c.content_hash).where(
@@ -207,7 +171,7 @@ _MINHASHES = select(articles.c.id, articles.c.minhash).where(
     articles.c.id.in_(bindparam("ids", expanding=True))).order_by(articles.c.id)
 _INSERT_ARTICLE = insert(articles).returning(articles.c.id)
 _INSERT_ACTORS = insert(actors).returning(actors.c.id, sort_by_parameter_order=True)
-_INSERT_MENTIONS = insert(mentions).returning(mentions.c.id, sort_by_parameter_order=True)
+_INSERT_DOC_EVENTS = insert(doc_events).returning(doc_events.c.id, sort_by_parameter_order=True)
 _INSERT_FUSED = insert(fused_events).returning(fused_events.c.id, sort_by_parameter_order=True)
 _UPDATE_FUSED = update(fused_events).where(fused_events.c.id == bindparam("fid")).values(
     disputed=or_(fused_events.c.disputed, bindparam("now_disputed", type_=Boolean)))
@@ -221,18 +185,18 @@ _CANDIDATES = select(fused_events.c.id).where(
         fused_participants.c.key.in_(bindparam("keys", expanding=True)))),
 ).order_by(fused_events.c.id)
 _MEMBERS = (
-    select(fused_event_mentions.c.fused_event_id, fused_event_mentions.c.canonical_article_id,
-           mentions, articles.c.published)
-    .join(mentions, mentions.c.id == fused_event_mentions.c.mention_id)
-    .join(articles, articles.c.id == mentions.c.article_id)
-    .where(fused_event_mentions.c.fused_event_id.in_(bindparam("ids", expanding=True)))
-    .order_by(mentions.c.id))
+    select(fused_event_reports.c.fused_event_id, fused_event_reports.c.canonical_article_id,
+           doc_events, articles.c.published)
+    .join(doc_events, doc_events.c.id == fused_event_reports.c.doc_event_id)
+    .join(articles, articles.c.id == doc_events.c.article_id)
+    .where(fused_event_reports.c.fused_event_id.in_(bindparam("ids", expanding=True)))
+    .order_by(doc_events.c.id))
 _MEMBER_PARTIES = (
-    select(mention_participants.c.mention_id, mention_participants.c.key,
-           mention_participants.c.role, actors.c.name, actors.c.country, actors.c.kind)
-    .join(actors, actors.c.id == mention_participants.c.actor_id)
-    .where(mention_participants.c.mention_id.in_(bindparam("ids", expanding=True)))
-    .order_by(mention_participants.c.mention_id, mention_participants.c.position))
+    select(doc_event_participants.c.doc_event_id, doc_event_participants.c.key,
+           doc_event_participants.c.role, actors.c.name, actors.c.country, actors.c.kind)
+    .join(actors, actors.c.id == doc_event_participants.c.actor_id)
+    .where(doc_event_participants.c.doc_event_id.in_(bindparam("ids", expanding=True)))
+    .order_by(doc_event_participants.c.doc_event_id, doc_event_participants.c.position))
 _CHUNK = 500
 
 
@@ -264,7 +228,7 @@ def _store_document(conn: Connection, article: Article, doc: Document, digest: s
                     rule: FusionRule, report: IngestReport) -> None:
     sig = Signature.of(article.text)
     dup = _near_duplicate(conn, sig)
-    published = _as_date(doc.published or article.published)
+    published = doc.published or article.published
     article_id = conn.execute(_INSERT_ARTICLE, {
         "doc_id": article.id[:300],
         "source": article.source,
@@ -303,25 +267,25 @@ def _store_document(conn: Connection, article: Article, doc: Document, digest: s
     if not doc.events:
         return
 
-    mention_ids = conn.execute(_INSERT_MENTIONS, [_mention_row(article_id, e)
+    mention_ids = conn.execute(_INSERT_DOC_EVENTS, [_mention_row(article_id, e)
                                                   for e in doc.events]).scalars().all()
     reports: list[Report] = []
     participant_rows: list[dict] = []
-    for event, mention_id in zip(doc.events, mention_ids, strict=True):
-        rows, rep = _report(article_id, canonical, published, event, mention_id, actor_rows)
+    for event, doc_event_id in zip(doc.events, mention_ids, strict=True):
+        rows, rep = _report(article_id, canonical, published, event, doc_event_id, actor_rows)
         participant_rows.extend(rows)
         reports.append(rep)
     if participant_rows:
-        conn.execute(insert(mention_participants), participant_rows)
+        conn.execute(insert(doc_event_participants), participant_rows)
 
     targets = _fuse_document(conn, reports, rule, report)
     report.events += len(reports)
     fused_of = {e.id: f.id for e, f in zip(doc.events, targets, strict=True)}
-    conn.execute(insert(fused_event_mentions), [
-        {"fused_event_id": f.id, "mention_id": rep.mention_id, "article_id": article_id,
+    conn.execute(insert(fused_event_reports), [
+        {"fused_event_id": f.id, "doc_event_id": rep.doc_event_id, "article_id": article_id,
          "canonical_article_id": canonical} for rep, f in zip(reports, targets, strict=True)])
     by_event = dict(zip((e.id for e in doc.events), mention_ids, strict=True))
-    found = [{"fused_event_id": f.id, "mention_id": rep.mention_id, "scope": "reports",
+    found = [{"fused_event_id": f.id, "doc_event_id": rep.doc_event_id, "scope": "reports",
               "kind": d.kind, "detail": d.detail, "evidence": list(d.evidence),
               "created_at": now()}
              for rep, f in zip(reports, targets, strict=True) for d in f.found]
@@ -329,9 +293,11 @@ def _store_document(conn: Connection, article: Article, doc: Document, digest: s
     for c in doc.conflicts:
         if c.event not in by_event:
             continue
-        disputed.add(fused_of[c.event])
+        fid = fused_of[c.event]
+        assert fid is not None  # every target is inserted before its conflicts
+        disputed.add(fid)
         found.append({
-            "fused_event_id": fused_of[c.event], "mention_id": by_event[c.event],
+            "fused_event_id": fused_of[c.event], "doc_event_id": by_event[c.event],
             "scope": "document", "kind": c.kind, "detail": c.detail, "created_at": now(),
             "evidence": [{"article_id": article_id, "start": s.start, "end": s.end}
                          for s in c.evidence]})
@@ -344,7 +310,7 @@ def _store_document(conn: Connection, article: Article, doc: Document, digest: s
 
 def _mention_row(article_id: int, event: Event) -> dict:
     first = event.mentions[0] if event.mentions else None
-    event_date = _as_date(event.date.value)
+    event_date = event.date.value
     place = event.place
     return {
         "article_id": article_id, "event_local_id": event.id, "type": event.type,
@@ -364,7 +330,7 @@ def _mention_row(article_id: int, event: Event) -> dict:
 
 
 def _report(article_id: int, canonical: int, published: date | None, event: Event,
-            mention_id: int, actor_rows: dict[str, tuple[int, Party]],
+            doc_event_id: int, actor_rows: dict[str, tuple[int, Party]],
             ) -> tuple[list[dict], Report]:
     """The event's participant rows and the event as cross-report fusion sees it."""
     parties: dict[str, Party] = {}
@@ -373,13 +339,13 @@ def _report(article_id: int, canonical: int, published: date | None, event: Even
         if p.actor not in actor_rows:
             continue
         aid, party = actor_rows[p.actor]
-        rows.setdefault(aid, {"mention_id": mention_id, "actor_id": aid, "position": position,
+        rows.setdefault(aid, {"doc_event_id": doc_event_id, "actor_id": aid, "position": position,
                               "key": party.key, "role": p.role, "disputed": p.disputed})
         parties.setdefault(party.key, Party(key=party.key, name=party.name,
                                             country=party.country, kind=party.kind,
                                             role=p.role))
     first = event.mentions[0] if event.mentions else None
-    event_date = _as_date(event.date.value)
+    event_date = event.date.value
     place = event.place
     rep = Report(
         article_id=article_id, canonical_id=canonical, published=published,
@@ -391,7 +357,8 @@ def _report(article_id: int, canonical: int, published: date | None, event: Even
         lat=place.lat if place else None, lon=place.lon if place else None,
         confidence=event.confidence,
         span=(first.start, first.end) if first else (0, 0),
-        mention_id=mention_id,
+        mentions=max(1, len(event.mentions)),
+        doc_event_id=doc_event_id,
     )
     return list(rows.values()), rep
 
@@ -430,7 +397,7 @@ def load_fused(conn: Connection, ids: Sequence[int]) -> list[Fused]:
     mids = [r["id"] for r in rows]
     for i in range(0, len(mids), _CHUNK):
         for p in conn.execute(_MEMBER_PARTIES, {"ids": mids[i:i + _CHUNK]}).mappings():
-            lst = parties.setdefault(p["mention_id"], [])
+            lst = parties.setdefault(p["doc_event_id"], [])
             if all(x.key != p["key"] for x in lst):
                 lst.append(Party(key=p["key"], name=p["name"], country=p["country"],
                                  kind=p["kind"], role=p["role"]))
@@ -444,7 +411,8 @@ def load_fused(conn: Connection, ids: Sequence[int]) -> list[Fused]:
             mode=r["mode"], context=r["context"], place_name=r["place_name"],
             place_country=r["place_country"], lat=r["lat"], lon=r["lon"],
             confidence=r["confidence"],
-            span=(r["mention_start"] or 0, r["mention_end"] or 0), mention_id=r["id"]))
+            span=(r["mention_start"] or 0, r["mention_end"] or 0), doc_event_id=r["id"],
+            mentions=max(1, len(r["spans"] or ()))))
     return [fused[i] for i in ids if fused[i].members]
 
 
@@ -492,7 +460,8 @@ def _fused_values(s: Summary) -> dict:
         "date": s.date, "date_precision": s.precision, "date_disputed": s.date_disputed,
         "ref_date": s.ref_date, "anchor_date": s.anchor_date, "place_name": s.place_name,
         "place_country": s.place_country, "lat": s.lat, "lon": s.lon,
-        "source_count": s.source_count, "mention_count": s.mention_count,
+        "source_count": s.source_count, "report_count": s.report_count,
+        "mention_count": s.mention_count,
         "confidence": s.confidence, "updated_at": now(),
     }
 
@@ -525,6 +494,7 @@ def _update_fused(conn: Connection, target: _Target, *, before: Summary) -> None
     s = target.summary()
     conn.execute(_UPDATE_FUSED, {**_fused_values(s), "fid": target.id,
                                  "now_disputed": bool(target.found) or s.date_disputed})
+    assert target.id is not None
     rows = _party_rows(target.id, s, {p.key for p in before.parties})
     if rows:
         conn.execute(insert(fused_participants), rows)

@@ -1,0 +1,116 @@
+"""API errors: one JSON shape, ``{"error": code, "message": text, "detail": [...]}``.
+
+Route handlers raise ``ApiError``; ``install_handlers`` turns it, FastAPI's validation
+errors and Starlette's HTTP errors into that shape for ``/api`` and into the HTML error
+page for the web views. A ``ParleyError`` from coding keeps its own code (E002, ...).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from parley.errors import InputTooLarge, KnowledgeError, ModelUnavailable, ParleyError
+
+log = logging.getLogger("parley.http")
+
+_STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type",
+                 422: "invalid_request", 503: "unavailable"}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, *, error: str | None = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.error = error or _STATUS_CODES.get(status, "error")
+        self.message = message
+        self.headers = headers
+
+
+def from_parley(exc: ParleyError) -> ApiError:
+    """The HTTP answer to a coding error: too large 413, no model 503, else 422."""
+    if isinstance(exc, InputTooLarge):
+        status = 413
+    elif isinstance(exc, ModelUnavailable | KnowledgeError):
+        status = 503
+    else:
+        status = 422
+    return ApiError(status, exc.message, error=exc.code)
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path == "/api" or path.startswith("/api/") or path == "/openapi.json"
+
+
+def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def validation_message(errors: list[dict[str, Any]]) -> str:
+    """One readable line: 'query.since: not a date (YYYY-MM-DD); ...'."""
+    parts = []
+    for e in errors[:5]:
+        msg = str(e.get("msg", "invalid"))
+        msg = msg.removeprefix("Value error, ")
+        parts.append(f"{_loc(e.get('loc', ()))}: {msg}")
+    if len(errors) > 5:
+        parts.append(f"... {len(errors) - 5} more")
+    return "; ".join(parts)
+
+
+def _json(status: int, error: str, message: str, detail: list | None = None,
+          headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"error": error, "message": message}
+    if detail is not None:
+        body["detail"] = detail
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def install_handlers(app: FastAPI, render_error) -> None:
+    """``render_error(request, status, title, message) -> Response`` draws HTML errors."""
+
+    def answer(request: Request, status: int, error: str, message: str,
+               detail: list | None = None, headers: dict[str, str] | None = None) -> Response:
+        if wants_json(request):
+            return _json(status, error, message, detail, headers)
+        response = render_error(request, status, message)
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        return answer(request, exc.status, exc.error, exc.message, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = list(exc.errors())
+        detail = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")),
+                   "type": str(e.get("type", ""))} for e in errors]
+        return answer(request, 422, "invalid_request", validation_message(errors), detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        return answer(request, exc.status_code, _STATUS_CODES.get(exc.status_code, "error"),
+                      message, headers=dict(exc.headers) if exc.headers else None)
+
+    @app.exception_handler(DBAPIError)
+    async def _db(request: Request, exc: DBAPIError) -> Response:
+        log.error("database error on %s: %s", request.url.path, exc.orig)
+        return answer(request, 503, "unavailable", "the database is unavailable")
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        # a bug: log the traceback, never send it
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return answer(request, 500, "internal_error", "internal error (see the server log)")

@@ -1,0 +1,73 @@
+"""Actors resolved in context: spellings, metonyms, titles, offices at the article date."""
+
+from tests.helpers import actor_names
+
+
+def _actor(doc, name):
+    return next(a for a in doc.actors if a.name == name)
+
+
+def test_two_spellings_of_one_minister_are_one_actor(code):
+    doc = code("Foreign Minister Sergey Lavrov met Turkish officials in Ankara on Monday.\n"
+               "Sergei Lavrov later told reporters that Moscow would keep its troops in place.",
+               published="2023-05-10")
+    lavrov = [a for a in doc.actors if a.kind == "person"]
+    assert len(lavrov) == 1
+    assert set(lavrov[0].aliases) == {"Sergey Lavrov", "Sergei Lavrov"}
+    assert (lavrov[0].country, lavrov[0].sector) == ("RUS", "GOV")
+    assert len(lavrov[0].mentions) == 2
+
+
+def test_transliterations_and_diacritics_resolve_to_one_person(code):
+    doc = code("Abdel Fattah el-Sisi received the delegation. Al-Sisi said Egypt backs the "
+               "truce. Later, Abdel Fattah al-Sisi left for Riyadh.", published="2023-01-05")
+    people = {a.name for a in doc.actors if a.kind == "person"}
+    assert people == {"Abdel Fattah el-Sisi"}
+    sisi = _actor(doc, "Abdel Fattah el-Sisi")
+    assert {"Al-Sisi", "Abdel Fattah al-Sisi"} <= set(sisi.aliases)
+    doc2 = code("Recep Tayyip Erdoğan met Recep Tayyip Erdogan's advisers.",
+                published="2023-01-05")
+    assert len([a for a in doc2.actors if a.kind == "person"]) == 1
+
+
+def test_capitals_and_seats_are_governments(code):
+    doc = code("Beijing warned Manila on Monday against further provocations at sea.")
+    threat = next(e for e in doc.events if e.type == "THREATEN")
+    roles = {p.role: p.actor for p in threat.participants}
+    actors = {a.id: a for a in doc.actors}
+    assert (actors[roles["actor"]].country, actors[roles["actor"]].sector) == ("CHN", "GOV")
+    assert actors[roles["recipient"]].country == "PHL"
+    doc = code("The Kremlin said talks between Seoul and Tokyo had stalled.")
+    kremlin = next(a for a in doc.actors if "The Kremlin" in a.aliases or "Kremlin" in a.aliases)
+    assert kremlin.country == "RUS"
+    talks = next(e for e in doc.events if e.type == "CONSULT")
+    assert actor_names(doc, talks, "country") == {"KOR", "JPN"}
+
+
+def test_unknown_minister_takes_country_from_title(code):
+    doc = code("Chile's foreign minister, Ana Beatriz Morales, met his Peruvian counterpart in "
+               "Lima on Monday.")
+    morales = _actor(doc, "Ana Beatriz Morales")
+    assert (morales.kind, morales.country, morales.sector) == ("person", "CHL", "GOV")
+    meeting = next(e for e in doc.events if e.type == "CONSULT")
+    assert actor_names(doc, meeting, "country") == {"CHL", "PER"}
+    doc = code("The Kenyan interior minister, Joseph Mwangi Kariuki, ordered police to arrest "
+               "the protesters.")
+    assert _actor(doc, "Joseph Mwangi Kariuki").country == "KEN"
+
+
+def test_office_is_taken_at_the_article_date(code):
+    text = "Kaja Kallas met NATO officials in Brussels on Tuesday."
+    as_pm = _actor(code(text, published="2023-03-01"), "Kaja Kallas")
+    assert (as_pm.country, as_pm.sector) == ("EST", "GOV")
+    as_eu = _actor(code(text, published="2025-03-01"), "Kaja Kallas")
+    assert (as_eu.country, as_eu.sector) == (None, "IGO")
+
+
+def test_demonyms_and_orgs(code):
+    doc = code("Hungarian and Romanian officials agreed to reopen the crossing, and NATO "
+               "welcomed the move.")
+    agree = next(e for e in doc.events if e.type == "AGREE")
+    assert actor_names(doc, agree, "country") == {"HUN", "ROU"}
+    nato = next(a for a in doc.actors if a.name.startswith("North Atlantic"))
+    assert nato.kind == "organisation" and nato.country is None

@@ -1,0 +1,251 @@
+"""The JSON API in-process (TestClient) over the real store of tests/web/conftest.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.helpers import REPORTS, XSS
+
+
+def _error(response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) >= {"error", "message"} and body["message"]
+    return body
+
+
+def test_articles_are_paginated_with_event_counts(client):
+    first = client.get("/api/articles", params={"limit": 3}).json()
+    assert first["total"] == len(REPORTS)
+    assert [a["id"] for a in first["items"]] == [1, 2, 3]
+    assert first["next_offset"] == 3
+    rest = client.get("/api/articles", params={"limit": 3, "offset": 3}).json()
+    last = client.get("/api/articles", params={"limit": 3, "offset": 6}).json()
+    assert [a["id"] for a in rest["items"]] == [4, 5, 6] and rest["next_offset"] == 6
+    assert len(last["items"]) == 1 and last["next_offset"] is None
+    deal = first["items"][0]
+    assert deal["doc_id"] == "nation-1" and deal["published"] == "2024-03-06"
+    assert deal["url"] == REPORTS[0]["url"] and deal["events"] >= 1
+
+
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 201}, {"offset": -1},
+                                    {"limit": "ten"}])
+def test_bad_pagination_is_a_422(client, params):
+    body = _error(client.get("/api/articles", params=params), 422)
+    assert body["error"] == "invalid_request" and body["detail"]
+
+
+def test_article_is_the_stored_document(client, ids):
+    aid = ids["articles"]["nation-1"]
+    doc = client.get(f"/api/articles/{aid}").json()
+    assert doc["id"] == "nation-1" and doc["text"] == REPORTS[0]["text"]
+    assert doc["dateline"]["place"] == "Nairobi"
+    assert [r["text"] for r in doc["removed"]] == [
+        "Also Read: Celebrity chef opens new restaurant in Paris"]
+    agree = next(e for e in doc["events"] if e["type"] == "AGREE")
+    trigger = agree["mentions"][0]["trigger"]
+    assert doc["text"][trigger["start"]:trigger["end"]] == "agreed"
+
+
+@pytest.mark.parametrize("path", ["/api/articles/999", "/api/events/999"])
+def test_missing_ids_are_404(client, path):
+    assert _error(client.get(path), 404)["error"] == "not_found"
+
+
+@pytest.mark.parametrize("path", ["/api/articles/abc", "/api/articles/0", "/api/events/-3",
+                                  "/api/events/99999999999999999999"])
+def test_bad_ids_are_422(client, path):
+    _error(client.get(path), 422)
+
+
+def test_events_filter_like_parley_events(client):
+    def ids_of(**params):
+        body = client.get("/api/events", params=params).json()
+        return {e["id"] for e in body["items"]}, body
+
+    everything, body = ids_of(limit=200)
+    assert body["total"] == len(everything) >= 6
+    pair, _ = ids_of(actor=["USA", "china"])
+    types = {e["type"] for e in body["items"] if e["id"] in pair}
+    assert types == {"CONSULT", "ACCUSE", "SANCTION"}
+    agree, body = ids_of(type="agree")  # case-insensitive, like the CLI
+    assert {e["type"] for e in body["items"]} == {"AGREE"}
+    several, _ = ids_of(type=["AGREE", "SANCTION"])
+    assert agree < several
+    march, body = ids_of(since="2024-03-01", until="2024-03-31")
+    assert all("2024-03-01" <= e["ref_date"] <= "2024-03-31" for e in body["items"])
+    assert march and pair - march
+    reported, body = ids_of(factuality="reported")
+    assert all(e["factuality"] == "reported" for e in body["items"])
+
+
+def test_events_pagination_and_sorting(client):
+    page = client.get("/api/events", params={"limit": 2}).json()
+    assert len(page["items"]) == 2 and page["next_offset"] == 2
+    dates = [e["ref_date"] for e in client.get("/api/events").json()["items"]]
+    assert dates == sorted(dates)
+    by_sources = client.get("/api/events", params={"sort": "sources", "dir": "desc"}).json()
+    assert by_sources["items"][0]["source_count"] == 2
+    scores = [e["score"] for e in client.get(
+        "/api/events", params={"sort": "score", "dir": "asc"}).json()["items"]]
+    assert scores == sorted(scores)
+
+
+@pytest.mark.parametrize("params", [
+    {"since": "2024-3-1"}, {"since": "yesterday"}, {"until": "2024-02-30"},
+    {"since": "1700000000"}, {"type": "HUG"}, {"factuality": "maybe"}, {"sort": "title"},
+    {"dir": "up"}, {"actor": ""}])
+def test_bad_event_filters_are_422_with_a_clear_message(client, params):
+    body = _error(client.get("/api/events", params=params), 422)
+    name = next(iter(params))
+    assert name in body["message"]
+
+
+def test_event_detail_quotes_the_evidence_of_each_source(client, ids):
+    detail = client.get(f"/api/events/{ids['deal']}").json()
+    assert detail["event"]["source_count"] == 2
+    assert {p["key"] for p in detail["event"]["participants"]} == {"KEN", "UGA"}
+    texts = {r["id"]: r["text"] for r in REPORTS}
+    by_id = {v: k for k, v in ids["articles"].items()}
+    assert {by_id[s["article_id"]] for s in detail["sources"]} == {"nation-1", "monitor-7"}
+    for src in detail["sources"]:
+        text = texts[by_id[src["article_id"]]]
+        for m in src["mentions"]:
+            for q in (m["sentence"], m["trigger"]):
+                assert q["text"] == text[q["start"]:q["end"]]
+            assert m["trigger"]["text"] == "agreed"
+    # the two reports give different days: a conflict, with a quote from each side
+    conflict = next(c for c in detail["conflicts"] if c["kind"] == "date")
+    assert conflict["scope"] == "reports"
+    quotes = " ".join(q["text"] for q in conflict["evidence"])
+    assert "Tuesday" in quotes and "Wednesday" in quotes
+
+
+def test_actors_with_counts_and_a_filter(client):
+    body = client.get("/api/actors").json()
+    keys = {a["key"]: a for a in body["items"]}
+    assert keys["CHN"]["events"] >= 3 and keys["CHN"]["name"] == "China"
+    found = client.get("/api/actors", params={"q": "ugan"}).json()["items"]
+    assert [a["key"] for a in found] == ["UGA"]
+    assert client.get("/api/actors", params={"q": "%"}).json()["items"] == []
+
+
+def test_dyad_series_names_the_events_behind_each_period(client):
+    body = client.get("/api/dyad", params={"a": "USA", "b": "CHN", "by": "month"}).json()
+    months = {p["start"]: p for p in body["periods"]}
+    assert list(months) == ["2024-01-01", "2024-02-01", "2024-03-01"]
+    assert months["2024-01-01"]["verbal_cooperation"] == 1
+    assert months["2024-03-01"]["material_conflict"] == 1
+    assert months["2024-03-01"]["mean_score"] < 0 < months["2024-01-01"]["mean_score"]
+    for p in body["periods"]:
+        assert len(p["events"]) == p["total"]
+        for eid in p["events"]:
+            parties = client.get(f"/api/events/{eid}").json()["event"]["participants"]
+            assert {"USA", "CHN"} <= {x["key"] for x in parties}
+    empty = client.get("/api/dyad", params={"a": "USA", "b": "KEN"}).json()
+    assert empty["periods"] == []
+    _error(client.get("/api/dyad", params={"a": "USA", "b": "CHN", "by": "year"}), 422)
+    _error(client.get("/api/dyad", params={"a": "USA"}), 422)
+
+
+def test_conflicts_are_listed_with_quotes(client):
+    body = client.get("/api/conflicts").json()
+    kinds = {(c["scope"], c["kind"]) for c in body["items"]}
+    assert ("reports", "date") in kinds
+    assert ("document", "participants") in kinds
+    for c in body["items"]:
+        assert all(q["text"] for q in c["evidence"])
+    assert client.get("/api/conflicts", params={"limit": 1}).json()["next_offset"] == 1
+
+
+def test_code_returns_the_document_without_storing_it(client):
+    before = client.get("/api/articles").json()["total"]
+    r = client.post("/api/code", json={
+        "text": "Egypt and Qatar held talks in Cairo on Monday.", "published": "2024-03-08",
+        "title": "Talks"})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert doc["title"] == "Talks"
+    event = next(e for e in doc["events"] if e["type"] == "CONSULT")
+    assert event["date"]["value"] == "2024-03-04"
+    assert client.get("/api/articles").json()["total"] == before
+
+
+def test_code_reads_html_when_asked(client):
+    page = ("<html><head><title>Deal</title></head><body><article><p>Kenya and Uganda "
+            "agreed on Tuesday to build a railway, officials said.</p></article></body>"
+            "</html>")
+    doc = client.post("/api/code", json={"text": page, "html": True,
+                                         "published": "2024-03-06"}).json()
+    assert "<p>" not in doc["text"] and any(e["type"] == "AGREE" for e in doc["events"])
+
+
+@pytest.mark.parametrize("body", [{"text": "   "}, {"text": "x", "published": "08/03/2024"},
+                                  {"text": "x", "extra": 1}, {}, {"text": 5}])
+def test_code_rejects_bad_input_with_422(client, body):
+    _error(client.post("/api/code", json=body), 422)
+
+
+def test_code_refuses_over_200000_characters_with_413(client):
+    body = _error(client.post("/api/code", json={"text": "a" * 200_001}), 413)
+    assert "200,000" in body["message"]
+
+
+def test_bodies_over_1_mib_are_refused_before_parsing(client):
+    blob = json.dumps({"text": "b" * 1_100_000}).encode()
+    r = client.post("/api/code", content=blob, headers={"content-type": "application/json"})
+    assert _error(r, 413)["error"] == "too_large"
+
+    def chunks():  # no Content-Length: the limit counts what arrives
+        for _ in range(20):
+            yield b"x" * 100_000
+
+    r = client.post("/api/code", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_token_guards_post_when_set(make_client, monkeypatch):
+    monkeypatch.setenv("PARLEY_TOKEN", "s3cret-token")
+    c = make_client()
+    body = {"text": "Egypt and Qatar held talks in Cairo on Monday."}
+    r = c.post("/api/code", json=body)
+    assert _error(r, 401)["error"] == "unauthorized"
+    assert r.headers["www-authenticate"] == "Bearer"
+    _error(c.post("/api/code", json=body, headers={"Authorization": "Bearer wrong"}), 401)
+    _error(c.post("/api/code", json=body, headers={"Authorization": "Basic s3cret-token"}),
+           401)
+    _error(c.post("/api/code", json=body,
+                  headers={"Authorization": "Bearer s3cr\xe9t".encode("latin-1")}), 401)
+    ok = c.post("/api/code", json=body, headers={"Authorization": "Bearer s3cret-token"})
+    assert ok.status_code == 200
+    # reading stays open
+    assert c.get("/api/articles").status_code == 200
+
+
+def test_without_token_post_needs_no_header(make_client, monkeypatch):
+    monkeypatch.delenv("PARLEY_TOKEN", raising=False)
+    r = make_client().post("/api/code", json={"text": "Kenya accused Uganda on Monday."})
+    assert r.status_code == 200
+
+
+def test_security_headers_on_pages_and_api(client):
+    for path in ("/", "/api/articles", "/static/app.js", "/nope"):
+        r = client.get(path)
+        assert r.headers["x-content-type-options"] == "nosniff"
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "style-src 'self'" in csp
+        assert "unsafe-inline" not in csp and "default-src 'none'" in csp
+
+
+def test_unknown_api_paths_answer_json_and_pages_answer_html(client):
+    assert _error(client.get("/api/nothing"), 404)["error"] == "not_found"
+    page = client.get("/nothing")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert _error(client.delete("/api/articles"), 405)["error"] == "method_not_allowed"
+
+
+def test_hostile_article_is_served_as_data(client, ids):
+    doc = client.get(f"/api/articles/{ids['articles']['hostile-1']}").json()
+    assert doc["text"].startswith(XSS)

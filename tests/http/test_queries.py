@@ -1,0 +1,72 @@
+"""The query functions the views added (pages, sorting, evidence) give the same answers on
+SQLite and PostgreSQL (PostgreSQL with PARLEY_TEST_PG_URL, as tests/store does)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pytest
+
+from parley.pipeline import code_batch
+from parley.store import open_store, queries
+from parley.store.queries import EVENT_SORTS, EventFilter
+from tests.helpers import PG_URL, REPORTS, pg_database
+
+
+def _snapshot(conn) -> dict:
+    """Every new query over the store, as plain data (ids included: both backends
+    number rows in insertion order)."""
+    out: dict = {}
+    out["articles"] = [asdict(r) for r in queries.articles_page(conn, limit=200)[0]]
+    out["recent"] = [r.id for r in queries.articles_page(conn, limit=3, newest_first=True)[0]]
+    out["article"] = asdict(queries.article(conn, 1))
+    for sort in EVENT_SORTS:
+        for desc in (False, True):
+            rows, total = queries.events_page(conn, limit=200, sort=sort, descending=desc)
+            out[f"events-{sort}-{desc}"] = ([r.id for r in rows], total)
+    page, total = queries.events_page(conn, EventFilter(actors=("usa",)), limit=2, offset=1)
+    out["events-page"] = ([r.as_dict() for r in page], total)
+    out["actors"] = [asdict(r) for r in queries.participants_page(conn, limit=200)[0]]
+    out["actors-q"] = [r.key for r in queries.participants_page(conn, q="AN")[0]]
+    out["actors-like"] = queries.participants_page(conn, q="_")[1]
+    out["conflicts"] = [asdict(r) for r in queries.conflicts_page(conn)[0]]
+    out["detail"] = [asdict(queries.event_detail(conn, e.id)) for e in queries.events(conn)]
+    out["article-events"] = [queries.article_events(conn, a) for a in range(1, 8)]
+    out["article-conflicts"] = [[asdict(c) for c in queries.article_conflicts(conn, a)]
+                                for a in range(1, 8)]
+    out["dyad"] = [(p.row, [e.id for e in p.events])
+                   for p in queries.dyad_periods(conn, "USA", "CHN", by="week")]
+    return out
+
+
+@pytest.mark.postgres
+def test_new_queries_agree_on_sqlite_and_postgresql(web_db):
+    if not PG_URL:
+        pytest.skip("PostgreSQL store tests need PARLEY_TEST_PG_URL")
+    from parley.model import Article
+    from parley.store.writer import ingest
+
+    with open_store(web_db, create=False) as store, store.read() as conn:
+        expected = _snapshot(conn)
+    url, drop = pg_database()
+    try:
+        with open_store(url) as store:
+            ingest(store, [Article(source=f"web:{i}", **r) for i, r in enumerate(REPORTS)],
+                   coder=code_batch)
+            with store.read() as conn:
+                got = _snapshot(conn)
+    finally:
+        drop()
+    for key in expected:
+        assert got[key] == expected[key], key
+
+
+def test_event_pages_count_and_sort(web_db):
+    with open_store(web_db, create=False) as store, store.read() as conn:
+        rows, total = queries.events_page(conn, limit=200, sort="score")
+        assert total == len(rows) == len(list(queries.events(conn)))
+        assert [r.score for r in rows] == sorted(r.score for r in rows)
+        by_date = [r.id for r in queries.events_page(conn, limit=200)[0]]
+        assert by_date == [r.id for r in queries.events(conn)]
+        with pytest.raises(ValueError):
+            queries.events_page(conn, sort="title")
