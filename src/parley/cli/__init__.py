@@ -96,6 +96,8 @@ def code(paths: tuple[str, ...], published: date | None, fmt: str, workers: int)
 @click.argument("gold")
 @click.option("--split", type=click.Choice(["train", "dev", "test"]),
               help="Only this split of an annotated corpus folder.")
+@click.option("--source", "only_source", type=click.Choice(["voa", "parley"]),
+              help="Only the corpus articles of this source.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--verbose", is_flag=True, help="Per article: matched, false and missed events.")
@@ -106,8 +108,8 @@ def code(paths: tuple[str, ...], published: date | None, fmt: str, workers: int)
                    "--format jsonl` file) for a person to judge; writes JSONL to stdout.")
 @click.option("--seed", type=int, default=0, show_default=True, help="For --sample.")
 @click.option("--judged", is_flag=True, help="GOLD is a judged sample: report its shares.")
-def eval_cmd(gold: str, split: str | None, fmt: str, verbose: bool, gate: bool,
-             sample_n: int | None, seed: int, judged: bool) -> None:
+def eval_cmd(gold: str, split: str | None, only_source: str | None, fmt: str, verbose: bool,
+             gate: bool, sample_n: int | None, seed: int, judged: bool) -> None:
     """Score Parley against gold data: an annotated corpus (a file, a folder, or a split
     such as corpus/test) or a PLOVER gold-standard file; or draw and report a hand check."""
     from parley.eval import corpus as corpus_eval
@@ -132,7 +134,7 @@ def eval_cmd(gold: str, split: str | None, fmt: str, verbose: bool, gate: bool,
                     f"{k} {v:.1%}" for k, v in shares.items()))
             return
         if corpus_eval.looks_like_corpus(gold):
-            _eval_corpus(gold, split, fmt, verbose, gate)
+            _eval_corpus(gold, split, only_source, fmt, verbose, gate)
             return
         records = load_gold(gold)
     except ParleyError as exc:
@@ -151,12 +153,13 @@ def eval_cmd(gold: str, split: str | None, fmt: str, verbose: bool, gate: bool,
             sys.exit(1)
 
 
-def _eval_corpus(gold: str, split: str | None, fmt: str, verbose: bool, gate: bool) -> None:
+def _eval_corpus(gold: str, split: str | None, source: str | None, fmt: str, verbose: bool,
+                 gate: bool) -> None:
     from parley.eval import corpus as corpus_eval
     from parley.eval.gate import check_corpus_gate
     from parley.knowledge import default_knowledge
 
-    articles = corpus_eval.load_corpus(gold, split=split)
+    articles = corpus_eval.load_corpus(gold, split=split, source=source)
     docs = corpus_eval.code_corpus(articles)
     report = corpus_eval.score(articles, docs, verbose=verbose,
                                kb_lookup=corpus_eval.kb_lookup_from(default_knowledge()))
@@ -168,7 +171,7 @@ def _eval_corpus(gold: str, split: str | None, fmt: str, verbose: bool, gate: bo
     else:
         corpus_eval.render(report)
     if gate:
-        problems = check_corpus_gate(report, split or "all")
+        problems = check_corpus_gate(report, "-".join(filter(None, [split, source])) or "all")
         for p in problems:
             err(p)
         if problems:

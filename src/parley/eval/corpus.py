@@ -113,8 +113,10 @@ def corpus_files(path: str | Path) -> tuple[list[Path], str | None]:
     raise GoldFormatError("no such file or folder", source=str(path))
 
 
-def load_corpus(path: str | Path, *, split: str | None = None) -> list[dict]:
-    """Every article of a corpus file, folder or split (validated)."""
+def load_corpus(path: str | Path, *, split: str | None = None,
+                source: str | None = None) -> list[dict]:
+    """Every article of a corpus file, folder or split (validated), optionally only those
+    of one ``source`` (``voa`` or ``parley``)."""
     files, named = corpus_files(path)
     split = split or named
     if split is not None and split not in SPLITS:
@@ -126,10 +128,12 @@ def load_corpus(path: str | Path, *, split: str | None = None) -> list[dict]:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise GoldFormatError(f"not valid JSON ({exc})", source=str(f)) from None
         article = check_article(data, str(f), _schema_for(f))
-        if split is None or split_of(article["id"]) == split:
+        if (split is None or split_of(article["id"]) == split) and (
+                source is None or article["source"] == source):
             out.append(article)
     if not out:
-        raise GoldFormatError(f"no articles in split {split!r}", source=str(path))
+        raise GoldFormatError(f"no articles in split {split!r} from source {source!r}",
+                              source=str(path))
     return out
 
 
