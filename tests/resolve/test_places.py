@@ -41,3 +41,16 @@ def test_gazetteer_disambiguates_by_population():
     gaz = get_gazetteer()
     assert gaz.lookup("Moscow").country == "RUS"
     assert gaz.fuzzy("Monday", min_score=88) is None
+
+
+def test_datelines_with_a_date_an_agency_and_a_long_region():
+    from parley.clean import find_dateline
+
+    knowledge = default_knowledge()
+    for text, place in [
+        ("GOMA, March 3 (Kivu Monitor Wire) — Rebels shelled the town.", "Goma"),
+        ("BUKAVU, Democratic Republic of Congo (AP) — Rebels shelled the town.", "Bukavu"),
+        ("ADDIS ABABA, 14 Feb (Horn Desk) - The talks ended.", "Addis Ababa"),
+    ]:
+        found = find_dateline(text, knowledge.cues.clean, knowledge.gazetteer)
+        assert found is not None and found.place == place, text

@@ -1,6 +1,7 @@
 """The dateline: the place of reporting at the head of an article.
 
-"NAIROBI —", "Lima:", "KYIV, Ukraine (VOA) -", also misspelt ("NAIRBI —"): the
+"NAIROBI —", "Lima:", "KYIV, Ukraine (VOA) -", "GOMA, March 3 (Kivu Wire) —", also
+misspelt ("NAIRBI —"): the
 place is matched against the gazetteer, with typo tolerance, since a dateline is a
 place context.
 """
@@ -13,11 +14,14 @@ from parley.knowledge.cues import CleanCues
 from parley.knowledge.gazetteer import Gazetteer
 from parley.model import Dateline
 
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
 _DATELINE = re.compile(
     r"""^(?P<lead>\s*)
     (?P<place>[A-Z][A-Za-z'’.\-]+(?:\s[A-Z][A-Za-z'’.\-]+){0,3})   # NAIROBI / Addis Ababa / Lima
-    (?:,\s*(?P<region>[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+){0,2}))?   # , Ukraine
-    (?:\s*\((?P<agency>[A-Za-z .]{1,20})\))?                        # (Reuters)
+    (?:,\s*(?!""" + _MONTH + r"""\s\d)(?P<region>[A-Z][A-Za-z.'’]+(?:\s[A-Za-z][A-Za-z.'’]+){0,3}))?
+                                                                    # , Democratic Republic of Congo
+    (?:,?\s*(?P<day>""" + _MONTH + r"""\s\d{1,2}|\d{1,2}\s""" + _MONTH + r"""))?  # , March 7
+    (?:\s*\((?P<agency>[A-Za-z .&'’\-]{1,40})\))?                  # (Reuters), (Kivu Monitor Wire)
     \s*(?P<sep>—|–|--|-|:)\s""",
     re.X,
 )
