@@ -21,6 +21,7 @@ import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from parley.errors import CodingFailed, ParleyError
 from parley.model import Article, Document
@@ -147,13 +148,13 @@ def code_ray(articles: Iterable[Article], *, workers: int, batch_size: int = 32,
         # should fail the run rather than be restarted; Ray also logs an error for
         # restartable actors whose constructor lives in the object store, as here.
         # (Ray 2.60 still reads max_restarts from the remote args it calls deprecated.)
-        restarts = {} if address else {"max_restarts": 0}
+        restarts: dict[str, Any] = {} if address else {"max_restarts": 0}
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*ray_remote_args.* is deprecated")
-            ds = ds.map_batches(_coder_class(batch_size), batch_size=batch_size,
-                                batch_format="pyarrow", num_cpus=1,
-                                compute=ray.data.ActorPoolStrategy(size=workers), **restarts)
-        for row in ds.iter_rows():
+            coded = ds.map_batches(_coder_class(batch_size), batch_size=batch_size,
+                                   batch_format="pyarrow", num_cpus=1,
+                                   compute=ray.data.ActorPoolStrategy(size=workers), **restarts)
+        for row in coded.iter_rows():
             if row["status"] == "ok":
                 doc = Document.model_validate_json(row["value"])
                 yield (Article(id=doc.id, text=doc.text, published=doc.published,
