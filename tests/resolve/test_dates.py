@@ -25,7 +25,7 @@ FRIDAY = date(2024, 3, 8)
     ("3 March 2022", "2022-03-03", "day"),
     ("Dec. 28", "2023-12-28", "day"),
     ("five years ago", "2019-01-01", "year"),
-    ("two weeks ago", "2024-02-23", "week"),
+    ("two weeks ago", "2024-02-19", "week"),  # the Monday of that week
     ("next month", "2024-04-01", "month"),
     ("last March", "2023-03-01", "month"),
     ("in May 2023", "2023-05-01", "month"),

@@ -11,12 +11,15 @@ for the whole document (``ActorTable.persons``).
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from parley.knowledge import Knowledge
 from parley.knowledge.names import fold
 from parley.model import ActorMention, ActorRef, ActorTable
-from parley.parse.nlp import sentence_of
+from parley.parse.nlp import entities_in, sentence_of
+
+_PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 
 
 def person_ref(ref: ActorRef, start: int, end: int, surface: str) -> ActorRef:
@@ -184,7 +187,7 @@ class Resolver:
         """"Hungary said it will support ...": "it" is the subject of the reporting verb."""
         node = t.head
         for _ in range(3):
-            if node.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or node.head is node:
+            if node.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or node.head.i == node.i:
                 return []
             node = node.head
             subj = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")
@@ -211,6 +214,54 @@ class Resolver:
 
     def role_sector(self, t: Any) -> str | None:
         return self._role_sector(t)
+
+    def role_refs(self, t: Any) -> list[ActorRef]:
+        """A role noun no country modifies ("gunmen", "the police", "protesters") as a
+        generic actor of its sector; its country is the one the context gives: a country
+        named in the same sentence, else the document's most named country."""
+        sector = self._role_sector(t)
+        if sector is None:
+            return []
+        words = [c for c in t.children if c.dep_ in ("compound", "amod") and c.i < t.i]
+        start_tok = min([t, *words], key=lambda x: x.i)
+        span = self.doc[start_tok.i : t.i + 1]
+        country = self._sentence_country(t) or self.document_country
+        name = span.text.lower() if not span.text.isupper() else span.text
+        return [ActorRef(f"role:{sector}:{country or '-'}:{t.lemma_.lower()}", name, "other",
+                         country, sector, span.start_char, span.end_char, span.text)]
+
+    def _sentence_country(self, t: Any) -> str | None:
+        sent = sentence_of(t)
+        best = None
+        for m in self.table.mentions:
+            if not sent.start <= m.start_tok < sent.end or m.entity is None:
+                continue
+            e = self.k.kb.entities.get(m.entity)
+            if e is not None and e.kind == "country":
+                dist = abs(m.start_tok - t.i)
+                if best is None or dist < best[0]:
+                    best = (dist, e.country)
+        if best is None:
+            # "gunmen in Zamfara state", "near Reasi in Jammu and Kashmir": a place of the
+            # sentence the gazetteer knows
+            for ent in entities_in(sent, _PLACE_ENTS):
+                entry = self.k.gazetteer.lookup(ent.text) or (
+                    self.k.gazetteer.lookup(ent[:-1].text) if len(ent) > 1 else None)
+                if entry is not None and entry.country:
+                    dist = abs(ent.start - t.i)
+                    if best is None or dist < best[0]:
+                        best = (dist, entry.country)
+        return best[1] if best else None
+
+    @cached_property
+    def document_country(self) -> str | None:
+        """The country the document names most (its likely setting)."""
+        counts: dict[str, int] = {}
+        for m in self.table.mentions:
+            e = self.k.kb.entities.get(m.entity) if m.entity else None
+            if e is not None and e.kind == "country" and e.country:
+                counts[e.country] = counts.get(e.country, 0) + 1
+        return max(counts, key=lambda c: counts[c]) if counts else None
 
     def _modifier_refs(self, t: Any, sector: str | None, shallow: bool = False
                        ) -> list[ActorRef]:
@@ -244,8 +295,21 @@ class Resolver:
                 seen.add(n)
                 ref = self.ref_of(n, sector=sector)
                 if ref and all(r.key != ref.key for r in refs):
-                    refs.append(ref)
+                    refs.append(self._with_role_noun(ref, t) if sector else ref)
         return refs
+
+    @staticmethod
+    def _with_role_noun(ref: ActorRef, t: Any) -> ActorRef:
+        """"Israeli lawmakers", "troops from Chad": the evidence is the whole phrase, the
+        role noun with the country that modifies it."""
+        from dataclasses import replace
+
+        left, right = t.left_edge, t.right_edge
+        if not (left.idx <= ref.start and ref.end <= right.idx + len(right.text)):
+            return ref  # "its troops": the country named before stays its own evidence
+        start, end = min(ref.start, t.idx), max(ref.end, t.idx + len(t.text))
+        text = t.doc.text[start:end]
+        return replace(ref, start=start, end=end, surface=text)
 
     def ref_of(self, n: int, *, sector: str | None = None) -> ActorRef | None:
         """The actor mention ``n`` names (with ``sector`` for a role noun's country)."""
@@ -264,12 +328,16 @@ class Resolver:
                                 start, end, span.text, e.id)
             if e.kind == "person":
                 office = e.office_on(self.published)
+                sec = office.sector if office else e.sector
+                if office is not None and self.published is not None and not any(
+                        o.held_on(self.published) for o in e.offices) and all(
+                        o.end is not None and o.end < self.published for o in e.offices):
+                    sec = "ELI"  # out of office by the article's date: a former official
                 return ActorRef(e.id, e.name, "person",
-                                office.country if office else e.country,
-                                office.sector if office else e.sector, start, end, span.text,
-                                e.id)
+                                office.country if office else e.country, sec, start, end,
+                                span.text, e.id)
             if e.kind == "organisation":
-                return ActorRef(e.id, e.name, "organisation", None, sector or e.sector,
+                return ActorRef(e.id, e.name, "organisation", e.country, sector or e.sector,
                                 start, end, span.text, e.id)
             return ActorRef(e.id, e.name, "group", e.country, e.sector, start, end, span.text,
                             e.id)

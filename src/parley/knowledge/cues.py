@@ -67,6 +67,9 @@ class ActorCues:
     articles: frozenset[str]
     modifier_prepositions: frozenset[str]
     sector_labels: dict[str, str]
+    generic_name_words: frozenset[str]
+    honorifics: frozenset[str]
+    name_particles: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,14 @@ class DateCues:
     today: tuple[str, ...]
     yesterday: tuple[str, ...]
     tomorrow: tuple[str, ...]
+    weekday_abbreviations: dict[str, int]
+    weekend: tuple[str, ...]
+    holidays: dict[str, str]
+    unit_words: dict[str, list]
+    offsets: dict[str, int]
+    range_words: tuple[str, ...]
+    month_first_countries: frozenset[str]
+    durations: tuple[str, ...]
 
 
 @dataclass(frozen=True)

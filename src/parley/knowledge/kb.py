@@ -22,7 +22,7 @@ from parley.knowledge.names import fold
 from parley.settings import Settings
 
 _CODE = re.compile(r"^[A-Z]{3}$")
-_CACHE_VERSION = "kb-2"
+_CACHE_VERSION = "kb-4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,7 @@ class Office:
     start: date
     end: date | None
     org: str | None = None
+    about: str | None = None  # the country an international post concerns (a UN envoy's)
 
     def held_on(self, day: date | None) -> bool:
         if day is None:
@@ -52,12 +53,13 @@ class Entity:
     capital: str | None = None
 
     def office_on(self, day: date | None) -> Office | None:
-        """The office held on ``day`` (the latest one if none matches exactly)."""
+        """The office held on ``day`` (one in the person's own country first; the latest
+        one if none is held that day)."""
         if not self.offices:
             return None
         held = [o for o in self.offices if o.held_on(day)]
         if held:
-            return held[0]
+            return min(held, key=lambda o: o.country != self.country)
         if day is None:
             return max(self.offices, key=lambda o: o.start)
         before = [o for o in self.offices if o.start <= day]
@@ -71,6 +73,7 @@ class NameRef:
 
     entity: str
     how: str
+    acronym: bool = False  # the alias is an acronym ("ANA"): it matches only in capitals
 
 
 @dataclass
@@ -91,6 +94,26 @@ class KnowledgeBase:
         return frozenset(key.split(" ")[0] for key in self.names)
 
     @cached_property
+    def person_names(self) -> tuple[list[str], list[str], dict[str, list[str]]]:
+        """For spelling variants of people: (folded full names, their person ids, folded
+        surname -> person ids)."""
+        keys: list[str] = []
+        ids: list[str] = []
+        surnames: dict[str, list[str]] = {}
+        for e in self.entities.values():
+            if e.kind != "person":
+                continue
+            for n in e.aliases:
+                key = fold(n)
+                if " " in key:
+                    keys.append(key)
+                    ids.append(e.id)
+            last = fold(e.name).split(" ")[-1]
+            if len(last) > 2 and e.id not in surnames.get(last, []):
+                surnames.setdefault(last, []).append(e.id)
+        return keys, ids, surnames
+
+    @cached_property
     def country_names(self) -> dict[str, str]:
         """Folded country names, demonyms and adjectives -> country id (fuzzy matching)."""
         out: dict[str, str] = {}
@@ -105,6 +128,7 @@ class KnowledgeBase:
             "countries": len(self.raw.get("countries", [])),
             "organisations": len(self.raw.get("organisations", [])),
             "groups": len(self.raw.get("groups", [])),
+            "people": len(self.raw.get("people", [])),
             "office_records": sum(len(p.get("roles") or []) for p in self.raw.get("people", [])),
         }
 
@@ -133,8 +157,14 @@ def build(raw: dict[str, list[dict]]) -> KnowledgeBase:
             return
         key = fold(surface)
         refs = kb.names.setdefault(key, [])
-        if not any(r.entity == entity for r in refs):
-            refs.append(NameRef(entity, how))
+        letters = surface.replace(".", "").replace("-", "")
+        acronym = letters.isupper() and len(letters) <= 7 and " " not in surface
+        for n, r in enumerate(refs):
+            if r.entity == entity:
+                if r.acronym and not acronym:  # also written as a word: matches any case
+                    refs[n] = NameRef(entity, r.how)
+                return
+        refs.append(NameRef(entity, how, acronym))
 
     for c in raw.get("countries", []):
         eid = c["id"]
@@ -156,7 +186,7 @@ def build(raw: dict[str, list[dict]]) -> KnowledgeBase:
     for o in raw.get("organisations", []):
         eid = o["id"]
         kb.entities[eid] = Entity(
-            id=eid, name=o["name"], kind="organisation", country=None,
+            id=eid, name=o["name"], kind="organisation", country=o.get("country"),
             sector=o.get("sector") or "IGO",
             aliases=tuple(dict.fromkeys([o["name"], *(o.get("aliases") or [])])),
         )
@@ -179,13 +209,17 @@ def build(raw: dict[str, list[dict]]) -> KnowledgeBase:
                 sector=r.get("sector") or "GOV",
                 start=_as_date(r.get("start"), source, eid) or date.min,
                 end=_as_date(r.get("end"), source, eid), org=r.get("org"),
+                about=r.get("about"),
             )
             for r in p.get("roles") or []
         ), key=lambda o: o.start))
-        country = offices[-1].country if offices else p.get("country")
+        # the person's country: given ("where they held office longest"), else the last
+        # office's
+        country = p.get("country") or (offices[-1].country if offices else None)
+        home = [o for o in offices if o.country == country] or list(offices)
         kb.entities[eid] = Entity(
             id=eid, name=p["name"], kind="person", country=country,
-            sector=offices[-1].sector if offices else None,
+            sector=home[-1].sector if home else None,
             aliases=tuple(dict.fromkeys([p["name"], *(p.get("aliases") or [])])),
             offices=offices,
         )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from importlib import resources
 from pathlib import Path
 
@@ -35,9 +36,12 @@ except ImportError:  # pragma: no cover
 # key -> package-relative data files (several files of one key are layered in order)
 DATA_FILES: dict[str, tuple[str, ...]] = {
     "countries": ("kb/countries.yaml",),
-    "organisations": ("kb/organisations.yaml",),
-    "groups": ("kb/groups.yaml",),
-    "people": ("kb/people_g20.yaml", "kb/people_regions.yaml"),
+    # a section is one file or a folder of files (the shipped KB is compiled into folders;
+    # a user's folder may use either)
+    "organisations": ("kb/organisations.yaml", "kb/organisations/*.yaml"),
+    "groups": ("kb/groups.yaml", "kb/groups/*.yaml"),
+    "people": ("kb/people.yaml", "kb/people/*.yaml"),
+    "absent_offices": ("kb/absent_offices.yaml",),
     "triggers": ("lexicon/triggers.yaml",),
     "roles": ("lexicon/roles.yaml",),
     "cues": ("lexicon/cues.yaml",),
@@ -65,13 +69,31 @@ def _package_file(rel: str):
     return resources.files("parley").joinpath("data", *rel.split("/"))
 
 
+def _package_files(rel: str) -> list:
+    """The package files of ``rel``: one file, or every file a ``folder/*.yaml`` pattern
+    matches (in name order)."""
+    if "*" not in rel:
+        res = _package_file(rel)
+        return [res] if res.is_file() else []
+    folder, pattern = rel.rsplit("/", 1)
+    root = _package_file(folder)
+    if not root.is_dir():
+        return []
+    return sorted((f for f in root.iterdir() if f.is_file() and fnmatch(f.name, pattern)),
+                  key=lambda f: f.name)
+
+
 def _user_files(key: str, settings: Settings) -> list[Path]:
     out: list[Path] = []
     if settings.user_knowledge:
         root = Path(settings.user_knowledge)
         if not root.is_dir():
             raise KnowledgeError("user knowledge folder not found", source=str(root))
-        out.extend(root / rel for rel in DATA_FILES[key] if (root / rel).is_file())
+        for rel in DATA_FILES[key]:
+            if "*" in rel:
+                out.extend(sorted(root.glob(rel)))
+            elif (root / rel).is_file():
+                out.append(root / rel)
     return out
 
 
@@ -81,9 +103,9 @@ def layers(key: str, settings: Settings) -> list[Layer]:
         raise KeyError(key)
     found: list[Layer] = []
     for rel in DATA_FILES[key]:
-        res = _package_file(rel)
-        if res.is_file():
-            name = f"parley/data/{rel}"
+        for res in _package_files(rel):
+            name = f"parley/data/{rel.rsplit('/', 1)[0]}/{res.name}" if "*" in rel else (
+                f"parley/data/{rel}")
             found.append(Layer(name, read_yaml(name, res.read_text("utf-8")), True))
     for path in _user_files(key, settings):
         found.append(Layer(str(path), read_yaml(str(path), path.read_text("utf-8")), False))
@@ -176,8 +198,8 @@ def fingerprint(keys: tuple[str, ...], settings: Settings, version: str) -> str:
     digest = hashlib.sha256(version.encode())
     for key in keys:
         for rel in DATA_FILES[key]:
-            res = _package_file(rel)
-            if res.is_file():
+            for res in _package_files(rel):
+                digest.update(res.name.encode())
                 digest.update(res.read_bytes())
         for path in _user_files(key, settings):
             digest.update(path.read_bytes())

@@ -23,7 +23,7 @@ def _attachment(ent: Any, tok: Any) -> int:
     """How closely a date expression attaches to the trigger: 0 governs it directly, 1
     through the trigger's head, more the further away it sits."""
     node, steps = ent.root, 0
-    while node.head is not node and steps < 6:
+    while node.head.i != node.i and steps < 6:
         node, steps = node.head, steps + 1
         if node.i == tok.i:
             return 0
@@ -33,11 +33,138 @@ def _attachment(ent: Any, tok: Any) -> int:
 
 
 def date_of(work: Work, cand: Candidate) -> DateRef | None:
-    tok = work.doc[cand.head_i]
-    dates = entities_in(sentence_of(tok), _DATE_LABELS)
-    cues = work.knowledge.cues.dates
-    for ent in sorted(dates, key=lambda e: _attachment(e, tok)):
-        resolved = resolve_date(ent.text, work.published, cues)
+    return date_for_token(work, work.doc[cand.head_i])
+
+
+def is_future(tok: Any, k: Any) -> bool:
+    """Is the event ``tok`` names still to come? "will meet", "is due to sign", "plans
+    to march", "said it would hold talks"."""
+    f, speech = k.cues.factuality, k.cues.intents.speech_verbs
+    node = tok
+    for _ in range(3):
+        for c in node.children:
+            if c.dep_ in ("aux", "auxpass") and (c.lower_ in f.planned_modals or (
+                    c.lower_ == "would" and node.head.lemma_.lower() in speech)):
+                return True
+        head = node.head
+        if head.i == node.i:
+            return False
+        if node.dep_ in ("xcomp", "acomp") and head.lemma_.lower() in f.planned_governors:
+            return True
+        if node.dep_ not in ("xcomp", "conj", "acl", "advcl", "pobj", "prep", "dobj", "acomp",
+                             "nsubjpass", "nsubj"):
+            return False
+        node = head
+    return False
+
+
+def _article_country(work: Work) -> str | None:
+    """The country the article is from: its dateline's, else the one its places and
+    country names point to most."""
+    doc = work.doc
+    cached = doc.user_data.get("parley_article_country", False)
+    if cached is not False:
+        return cached
+    k = work.knowledge
+    country = None
+    if work.dateline is not None:
+        entry = k.gazetteer.lookup(work.dateline.place)
+        country = entry.country if entry is not None else None
+    if country is None:
+        counts: dict[str, int] = {}
+        for ent in doc.ents:
+            if ent.label_ in ("GPE", "LOC", "NORP"):
+                refs = k.kb.refs(ent.text)
+                e = k.kb.entities.get(refs[0].entity) if refs else None
+                code = e.country if e is not None and e.kind == "country" else None
+                if code is None and ent.label_ != "NORP":
+                    entry = k.gazetteer.lookup(ent.text)
+                    code = entry.country if entry is not None else None
+                if code:
+                    counts[code] = counts.get(code, 0) + 1
+        country = max(counts, key=lambda c: counts[c]) if counts else None
+    doc.user_data["parley_article_country"] = country
+    return country
+
+
+def date_expressions(work: Work, sent: Any) -> list[Any]:
+    """The date expressions of a sentence: the tagger's DATE and TIME entities and what
+    ``resolve.dates.expression_pattern`` finds beside them (the longer wins), an offset
+    ("two days after") joined to the date it counts from."""
+    doc, cues = work.doc, work.knowledge.cues.dates
+    spans = list(entities_in(sent, _DATE_LABELS))
+    pattern = _pattern(cues)
+    for m in pattern.finditer(sent.text):
+        sp = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(),
+                           alignment_mode="expand")
+        if sp is not None and len(sp) and not any(
+                s.start <= sp.start and sp.end <= s.end for s in spans):
+            spans = [s for s in spans if not (sp.start <= s.start and s.end <= sp.end)]
+            spans.append(sp)
+    spans.sort(key=lambda s: s.start)
+    # one expression written in parts: "Thursday next week", "Sunday, May 15", "from
+    # Monday to Wednesday", "the day before Wednesday's"
+    joins = {",", *cues.range_words}
+    merged: list[Any] = []
+    for sp in spans:
+        if merged:
+            gap = doc[merged[-1].end : sp.start]
+            if len(gap) <= 2 and all(t.lower_ in joins for t in gap):
+                merged[-1] = doc[merged[-1].start : sp.end]
+                continue
+        merged.append(sp)
+    spans = merged
+    out = []
+    offsets = set(cues.offsets)
+    i = 0
+    while i < len(spans):
+        sp = spans[i]
+        after = doc[sp.end] if sp.end < len(doc) else None
+        if (after is not None and after.lower_ in offsets and i + 1 < len(spans)
+                and spans[i + 1].start - sp.end <= 8 and _is_duration(sp.text, cues)):
+            out.append(doc[sp.start : spans[i + 1].end])
+            i += 2
+            continue
+        out.append(sp)
+        i += 1
+    return out
+
+
+def _is_duration(text: str, cues: Any) -> bool:
+    import re
+
+    units = "|".join(("day", "week", "month", "year", *cues.unit_words))
+    numbers = "|".join(map(re.escape, cues.number_words))
+    return re.fullmatch(rf"(?i)(?:the|(?:\d+|{numbers}))\s+(?:{units})s?", text.strip()) is not None
+
+
+_PATTERNS: dict[int, Any] = {}
+
+
+def _pattern(cues: Any) -> Any:
+    from parley.resolve.dates import expression_pattern
+
+    key = id(cues)
+    if key not in _PATTERNS:
+        _PATTERNS[key] = expression_pattern(cues)
+    return _PATTERNS[key]
+
+
+def date_for_token(work: Work, tok: Any) -> DateRef | None:
+    """The date of the event whose trigger is ``tok``: the date expression of its
+    sentence that attaches most closely to it, resolved against publication (past or
+    future as the verb says; numeric dates in the article country's order)."""
+    k = work.knowledge
+    cues = k.cues.dates
+    spans = date_expressions(work, sentence_of(tok))
+    if not spans:
+        return None
+    future = is_future(tok, k)
+    country = _article_country(work)
+    month_first = country is None or country in cues.month_first_countries
+    for ent in sorted(spans, key=lambda e: _attachment(e, tok)):
+        resolved = resolve_date(ent.text, work.published, cues, future=future,
+                                month_first=month_first)
         if resolved.value and resolved.precision:
             return DateRef(resolved.value, resolved.precision, ent.start_char, ent.end_char)
     return None
@@ -64,4 +191,4 @@ class Places:
             for c in work.candidates or ()))
 
 
-__all__ = ["Dates", "Places", "date_of"]
+__all__ = ["Dates", "Places", "date_for_token", "date_of"]

@@ -54,6 +54,14 @@ def place_for(doc: Any, head_i: int, k: Knowledge, dateline: Dateline | None) ->
     return None
 
 
+def _calendar_word(text: str) -> bool:
+    import calendar
+
+    word = text.lower().rstrip(".")
+    return word in {m.lower() for m in (*calendar.month_name, *calendar.month_abbr) if m} or (
+        word in {d.lower() for d in (*calendar.day_name, *calendar.day_abbr)})
+
+
 def _resolve_place(doc: Any, pobj: Any, kb: KnowledgeBase, gaz: Gazetteer) -> Place | None:
     ent = entity_of(pobj)
     if ent is not None and ent.label_ in _PLACE_LABELS:
@@ -65,12 +73,17 @@ def _resolve_place(doc: Any, pobj: Any, kb: KnowledgeBase, gaz: Gazetteer) -> Pl
         span = (toks[0].idx, pobj.idx + len(pobj.text))
     else:
         return None
+    if _calendar_word(text):
+        return None  # "in March", "on Tuesday": a date, never the town of March
     refs = kb.refs(text)
     for ref in refs:
         entity = kb.entities.get(ref.entity)
         if entity is not None and entity.kind == "country" and ref.how == "name":
             return Place(name=entity.name, country=entity.country,
                          evidence=[Span(start=span[0], end=span[1])])
+    if any((e := kb.entities.get(r.entity)) is not None and e.kind != "country"
+           for r in refs):
+        return None  # "the White House", "the Kremlin": an actor, not a place elsewhere
     hit = gaz.fuzzy(text, min_score=88.0)
     if hit is None:
         return None
