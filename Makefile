@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint check eval bench clean
+.PHONY: install demo test lint check eval bench train clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY) (Python 3.11) on PATH" >&2; exit 1; }
@@ -31,6 +31,15 @@ check: lint
 
 eval: $(STAMP)
 	$(BIN)/parley eval ../shared/data/plover_gsr_cameo.json
+
+# the learned coder's models (src/parley/data/models) from corpus/: scikit-learn is
+# needed here only, from its own lock (a superset of requirements.lock)
+$(VENV)/.train-installed: requirements-train.lock $(STAMP)
+	$(BIN)/pip install -q --require-hashes -r requirements-train.lock
+	touch $@
+
+train: $(VENV)/.train-installed
+	$(BIN)/python -m parley.learn.train
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py --workers 1

@@ -133,6 +133,9 @@ class Event(_Model):
     place: Place | None = None
     mentions: list[Mention] = Field(default_factory=list)
     confidence: float = Field(ge=0.0, le=1.0)
+    # the event happened well before the report (its date, or the text, places it more
+    # than two weeks before publication): kept in the document, not counted as news
+    background: bool = False
 
 
 class Conflict(_Model):
@@ -221,6 +224,7 @@ class Trigger:
     head_i: int
     start_tok: int
     end_tok: int
+    learned: bool = False  # from the learned lexicon layer
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +261,9 @@ class Candidate:
     subordinate: bool = False  # in a purpose/complement clause of another event
     date: DateRef | None = None
     place: Place | None = None
+    origin: str = "lexicon"  # lexicon | learned | intent (stated intention) | demand ("Y must")
+    background: bool = False  # happened well before the news (the timing decision)
+    score: float | None = None  # the learned scorer's probability that this is the event
 
     @property
     def participant_keys(self) -> set[str]:

@@ -8,6 +8,8 @@ Default stages, in data-flow order (``docs/design.md`` has the full table):
   extract  triggers, participants, factuality         -> candidates
   dates    the date expression of each candidate      -> dates
   places   the place of each candidate                -> places
+  link     learned argument linking                    -> links
+  score    learned event, factuality and timing models -> scores
   fuse     one event per real-world event; conflicts  -> document
 
 A stage is any object with ``name``, ``requires``, ``assigns`` and
@@ -39,16 +41,18 @@ class Stage(Protocol):
     def __call__(self, work: Work) -> Work: ...
 
 
-def default_stages(*, batch_size: int = 32, n_process: int = 1) -> list[Stage]:
+def default_stages(*, batch_size: int = 32, n_process: int = 1,
+                   min_confidence: float | None = None) -> list[Stage]:
     from parley.actors import Actors
     from parley.clean import Clean
     from parley.extract import Extract
     from parley.fuse.document import Fuse
+    from parley.learn.coder import Link, Score
     from parley.parse import Parse
     from parley.resolve import Dates, Places
 
     return [Clean(), Parse(batch_size=batch_size, n_process=n_process), Actors(), Extract(),
-            Dates(), Places(), Fuse()]
+            Dates(), Places(), Link(), Score(), Fuse(min_confidence=min_confidence)]
 
 
 class Pipeline:
@@ -118,32 +122,36 @@ def _document(work: Work) -> Document:
     return work.document
 
 
-# the default pipeline for each knowledge (one per distinct settings) and batching
-_default: dict[tuple[Knowledge, int, int], Pipeline] = {}
+# the default pipeline for each knowledge (one per distinct settings) and options
+_default: dict[tuple[Knowledge, int, int, float | None], Pipeline] = {}
 
 
-def _pipeline(batch_size: int = 32, n_process: int = 1) -> Pipeline:
+def default_pipeline(batch_size: int = 32, n_process: int = 1,
+                     min_confidence: float | None = None) -> Pipeline:
     knowledge = default_knowledge()
-    key = (knowledge, batch_size, n_process)
+    key = (knowledge, batch_size, n_process, min_confidence)
     if key not in _default:
-        _default[key] = Pipeline(default_stages(batch_size=batch_size, n_process=n_process),
-                                 knowledge)
+        _default[key] = Pipeline(default_stages(batch_size=batch_size, n_process=n_process,
+                                                min_confidence=min_confidence), knowledge)
     return _default[key]
 
 
-def code_article(article: Article, *, pipeline: Pipeline | None = None) -> Document:
+def code_article(article: Article, *, pipeline: Pipeline | None = None,
+                 min_confidence: float | None = None) -> Document:
     """Code one article into the document contract."""
-    return (pipeline or _pipeline()).run(article)
+    return (pipeline or default_pipeline(min_confidence=min_confidence)).run(article)
 
 
 def code_articles(articles: Iterable[Article], *, pipeline: Pipeline | None = None,
-                  batch_size: int = 32, n_process: int = 1) -> Iterator[Document]:
+                  batch_size: int = 32, n_process: int = 1,
+                  min_confidence: float | None = None) -> Iterator[Document]:
     """Code many articles with spaCy batching; results come back in input order."""
-    return (pipeline or _pipeline(batch_size, n_process)).pipe(articles)
+    return (pipeline or default_pipeline(batch_size, n_process, min_confidence)).pipe(articles)
 
 
 def code_batch(articles: list[Article], *, pipeline: Pipeline | None = None,
-               batch_size: int = 32, n_process: int = 1) -> list[Document | CodingFailed]:
+               batch_size: int = 32, n_process: int = 1,
+               min_confidence: float | None = None) -> list[Document | CodingFailed]:
     """Code a batch, one result per article: the retry policy of every runner.
 
     The batch is coded in one pass; if an article makes the coder raise, the batch is
@@ -155,7 +163,7 @@ def code_batch(articles: list[Article], *, pipeline: Pipeline | None = None,
         return []
     try:
         return list(code_articles(articles, pipeline=pipeline, batch_size=batch_size,
-                                  n_process=n_process))
+                                  n_process=n_process, min_confidence=min_confidence))
     except ParleyError:
         raise
     except Exception:  # noqa: BLE001 - one article broke the batch: find it below
@@ -163,7 +171,8 @@ def code_batch(articles: list[Article], *, pipeline: Pipeline | None = None,
     out: list[Document | CodingFailed] = []
     for article in articles:
         try:
-            out.append(code_article(article, pipeline=pipeline))
+            out.append(code_article(article, pipeline=pipeline,
+                                    min_confidence=min_confidence))
         except ParleyError:
             raise
         except Exception as exc:  # noqa: BLE001 - reported per article, the run goes on

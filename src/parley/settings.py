@@ -23,6 +23,8 @@ class Settings:
     user_kb: str | None
     user_lexicon: str | None
     user_knowledge: str | None
+    models_dir: str | None
+    min_confidence: float | None
     cache_dir: str
 
     def with_(self, **changes: Any) -> Settings:
@@ -30,7 +32,7 @@ class Settings:
 
 
 # settings naming optional user files: empty means none
-_OPTIONAL_PATHS = ("user_kb", "user_lexicon", "user_knowledge")
+_OPTIONAL_PATHS = ("user_kb", "user_lexicon", "user_knowledge", "models_dir")
 
 
 def _defaults() -> dict[str, object]:
@@ -47,6 +49,8 @@ def load_settings() -> Settings:
     for key in _OPTIONAL_PATHS:
         if not values.get(key):
             values[key] = None
+    confidence = values.get("min_confidence")
+    values["min_confidence"] = None if confidence in ("", None) else float(str(confidence))
     if not values.get("cache_dir"):
         values["cache_dir"] = str(Path.home() / ".cache" / "parley")
     return Settings(**values)  # type: ignore[arg-type]

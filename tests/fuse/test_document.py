@@ -1,5 +1,9 @@
 """In-document fusion and participant disputes."""
 
+from datetime import date
+
+from tests.helpers import RESOURCES
+
 
 def test_participant_named_in_one_account_but_not_another_is_disputed(code):
     doc = code("The foreign ministers of Kenya, Ethiopia and Somalia met in Nairobi on Monday.\n"
@@ -22,3 +26,32 @@ def test_separate_events_of_one_type_stay_separate(code):
     doc = code("Egypt and Qatar held talks in Cairo on Monday.\n"
                "Separately, Chile and Peru held talks in Lima on Tuesday.")
     assert len([e for e in doc.events if e.type == "CONSULT"]) == 2
+
+
+def test_a_meeting_reported_twice_is_one_consult_with_its_conflicts_shown(code):
+    # The shape of a real report: one meeting of three defence ministers (four in the
+    # first account, on Tuesday; three in the second, on Wednesday), an inline
+    # "Also Read" link, the minister's name spelt two ways, and a speculative strike.
+    text = (RESOURCES / "moscow_meeting.txt").read_text("utf-8")
+    doc = code(text, published="2024-03-07")
+    country = {a.id: a.country for a in doc.actors}
+    consults = [e for e in doc.events if e.type == "CONSULT"
+                and e.factuality == "asserted" and not e.background]
+    assert len(consults) == 1
+    meeting = consults[0]
+    undisputed = {country[p.actor] for p in meeting.participants if not p.disputed}
+    assert {"RUS", "CHN", "IRN"} <= undisputed and "BLR" not in undisputed
+    conflicts = [c for c in doc.conflicts if c.event == meeting.id]
+    dates = [c for c in conflicts if c.kind == "date"]
+    assert len(dates) == 1
+    assert {text[s.start:s.end] for s in dates[0].evidence} == {"Tuesday", "Wednesday"}
+    assert set(meeting.date.candidates) == {date(2024, 3, 5), date(2024, 3, 6)}
+    parts = [c for c in conflicts if c.kind == "participants"]
+    assert len(parts) == 1 and "Belarus" in parts[0].detail
+    assert not any(n in parts[0].detail for n in ("Russia", "China", "Iran"))
+    # "Sergei Shoigu" and "Sergey Shoigu" are one person, not a conflict
+    assert [a.kb_id for a in doc.actors].count("per:sergei-shoigu") == 1
+    assert all(c.event == meeting.id for c in doc.conflicts)
+    assert not [e for e in doc.events if e.type == "ASSAULT" and e.factuality == "asserted"]
+    # the inline link is set aside, not coded
+    assert any("Heavy snow" in r.text for r in doc.removed)

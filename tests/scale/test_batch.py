@@ -17,9 +17,9 @@ from tests.helpers import PARLEY, voa_articles, write_jsonl
 
 def _events(out) -> set[tuple]:
     rows = pq.read_table(out / "events.parquet").to_pylist()
-    return {(r["doc_id"], r["event_id"], r["type"], r["mode"], r["factuality"], r["date"],
-             r["place_name"], r["participants"], r["trigger_start"], r["trigger_end"],
-             r["trigger"], r["confidence"]) for r in rows}
+    return {(r["doc_id"], r["id"], r["type"], r["mode"], r["factuality"], r["date"],
+             r["place_name"], r["participants"], r["trigger"], r["evidence"],
+             r["confidence"]) for r in rows}
 
 
 def _documents(out) -> dict[str, str]:

@@ -47,10 +47,10 @@ def test_code_parallel_skips_a_failing_article_and_reports_it(shared, monkeypatc
 
     real = parley.fuse.document.assemble
 
-    def flaky(work):
+    def flaky(work, *args, **kw):
         if work.article.id.endswith("-bad"):
             raise RuntimeError("boom")
-        return real(work)
+        return real(work, *args, **kw)
 
     # the workers are forked after this, so they run the patched pipeline too
     monkeypatch.setattr(parley.fuse.document, "assemble", flaky)

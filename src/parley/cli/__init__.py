@@ -15,7 +15,7 @@ from datetime import date
 
 import click
 
-from parley.cli.common import date_option, err
+from parley.cli.common import date_option, err, min_confidence_option
 from parley.errors import ParleyError
 
 FORMATS = ("json", "jsonl", "table")
@@ -29,6 +29,7 @@ _LAZY = {
     "dyad": "parley.cli.store:dyad",
     "serve": "parley.cli.serve:serve",
     "batch": "parley.cli.batch:batch",
+    "kb": "parley.cli.kb:kb",
 }
 
 
@@ -56,6 +57,7 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
 @click.option("--workers", type=int, default=1, show_default=True,
               help="Processes for spaCy parsing on large inputs.")
+@min_confidence_option
 def code(paths: tuple[str, ...], published: date | None, fmt: str, workers: int) -> None:
     """Code reports (text, HTML or JSONL files; '-' for standard input)."""
     from parley.ingest import read_inputs
@@ -111,7 +113,8 @@ def code(paths: tuple[str, ...], published: date | None, fmt: str, workers: int)
 def eval_cmd(gold: str, split: str | None, only_source: str | None, fmt: str, verbose: bool,
              gate: bool, sample_n: int | None, seed: int, judged: bool) -> None:
     """Score Parley against gold data: an annotated corpus (a file, a folder, or a split
-    such as corpus/test) or a PLOVER gold-standard file; or draw and report a hand check."""
+    such as corpus/test), a PLOVER gold-standard file, or an actor or date test set
+    (bench/knowledge/*.jsonl); or draw and report a hand check."""
     from parley.eval import corpus as corpus_eval
     from parley.eval.scorer import check_gate, evaluate, load_gold, render_report
 
@@ -135,6 +138,15 @@ def eval_cmd(gold: str, split: str | None, only_source: str | None, fmt: str, ve
             return
         if corpus_eval.looks_like_corpus(gold):
             _eval_corpus(gold, split, only_source, fmt, verbose, gate)
+            return
+        if gold.endswith(".jsonl"):
+            from parley.eval import knowledge as knowledge_eval
+
+            found = knowledge_eval.score_file(gold)
+            if fmt == "json":
+                click.echo(json.dumps(found.to_json(), indent=2))
+            else:
+                knowledge_eval.render(found)
             return
         records = load_gold(gold)
     except ParleyError as exc:

@@ -16,7 +16,7 @@ from typing import Self
 
 import click
 
-from parley.cli.common import fail
+from parley.cli.common import fail, min_confidence_option
 from parley.errors import ParleyError
 from parley.model import Article
 
@@ -96,6 +96,7 @@ def _check_output(output: str, overwrite: bool) -> Path:
               help="Articles per chunk sent to a worker (and per spaCy batch).")
 @click.option("--overwrite", is_flag=True, help="Replace the Parquet files already in "
               "OUTPUT.")
+@min_confidence_option
 def batch(input_path: str, output: str, engine: str, address: str | None,
           workers: int | None, batch_size: int, overwrite: bool) -> None:
     """Code a corpus into OUTPUT/documents.parquet and OUTPUT/events.parquet.

@@ -37,6 +37,25 @@ def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _set_min_confidence(ctx: click.Context, param: click.Parameter,
+                        value: float | None) -> float | None:
+    # the setting, so that worker processes and Ray actors code with it too
+    if value is not None:
+        import os
+
+        os.environ["PARLEY_MIN_CONFIDENCE"] = repr(value)
+    return value
+
+
+def min_confidence_option(f: F) -> F:
+    return click.option(
+        "--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
+        callback=_set_min_confidence, expose_value=False, is_eager=True,
+        help="Leave out events coded with a lower confidence (0-1). Default: "
+             "$PARLEY_MIN_CONFIDENCE, else the threshold chosen on the corpus dev split "
+             "(docs/accuracy.md).")(f)
+
+
 def db_option(f: F) -> F:
     return click.option(
         "--db", "db", metavar="URL",

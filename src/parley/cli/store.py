@@ -16,7 +16,15 @@ from typing import IO, Any, cast
 
 import click
 
-from parley.cli.common import date_option, db_option, err, fail, open_db, store_errors
+from parley.cli.common import (
+    date_option,
+    db_option,
+    err,
+    fail,
+    min_confidence_option,
+    open_db,
+    store_errors,
+)
 from parley.errors import ParleyError
 from parley.model import FACTUALITIES, PLOVER_TYPES, Article, Document
 
@@ -57,6 +65,7 @@ def _count_inputs(paths: list[str]) -> int | None:
 @click.option("--match", "match_on", type=click.Choice(["type", "quad"]), default="type",
               show_default=True, help="Fuse reports of the same PLOVER type, or of the "
               "same quad class (looser).")
+@min_confidence_option
 def ingest(paths: tuple[str, ...], db: str | None, batch_size: int, published: date | None,
            window: int, match_on: str) -> None:
     """Code reports (text, HTML, JSONL files or directories) and store them.

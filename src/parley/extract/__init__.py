@@ -59,6 +59,7 @@ def extract_candidates(work: Work) -> list[Candidate]:
                 sent_start=bounds[0], sent_end=bounds[1], head_i=tok.i,
                 depth=trigger_depth(tok, light), nominal=nominal, definite=definite,
                 actors=tuple(actors), recipients=tuple(recipients),
+                origin="learned" if trig.learned else "lexicon",
             )
             found.append(cand)
             implied = derived(cand, doc, res, k)

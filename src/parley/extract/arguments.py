@@ -43,11 +43,11 @@ def subjects(tok: Any, cues: Any) -> list:
     if agent:
         return agent
     head = tok.head
-    if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acomp") and head is not tok:
+    if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acomp") and head.i != tok.i:
         # "is willing to withdraw": withdraw -> willing -> is (whose subject acts)
         if tok.dep_ == "conj" or head.pos_ in ("VERB", "AUX", "ADJ"):
             return subjects(head, cues)
-    if tok.dep_ == "pcomp" and head.head is not head:  # "by attacking": the verb's subject
+    if tok.dep_ == "pcomp" and head.head.i != head.i:  # "by attacking": the verb's subject
         return subjects(head.head, cues)
     if tok.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN", "PRON"):
         return [head]
@@ -151,9 +151,9 @@ def noun_arguments(trig: Trigger, doc: Any, resolver: Resolver, k: Knowledge
     acc = accused(tok, cues)
     if acc:
         actors += [r for r in resolve_all(resolver, acc) if all(r.key != x.key for x in actors)]
-    elif tok.dep_ in ("dobj", "nsubjpass", "attr", "pobj", "conj") and head is not tok:
+    elif tok.dep_ in ("dobj", "nsubjpass", "attr", "pobj", "conj") and head.i != tok.i:
         verb = head
-        if tok.dep_ == "pobj" and head.dep_ in ("prep", "agent") and head.head is not head:
+        if tok.dep_ == "pobj" and head.dep_ in ("prep", "agent") and head.head.i != head.i:
             verb = head.head
         if tok.dep_ == "conj":
             verb = None

@@ -57,7 +57,7 @@ def factuality(tok: Any, cues: FactualityCues, *, event_type: str) -> str:
         return own
     node = tok
     steps = 0
-    while node.dep_ in _CLIMB and node.head is not node and steps < 8:
+    while node.dep_ in _CLIMB and node.head.i != node.i and steps < 8:
         child, node = node, node.head
         steps += 1
         lemma = node.lemma_.lower()

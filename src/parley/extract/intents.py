@@ -27,7 +27,7 @@ def intent_marker(tok: Any, k: Knowledge) -> tuple[Any, bool] | None:
             return c, neg
     node = tok
     for _ in range(2):
-        if node.dep_ != "xcomp" or node.head is node:
+        if node.dep_ != "xcomp" or node.head.i == node.i:
             break
         head = node.head
         hneg = neg or any(c.dep_ == "neg" for c in head.children)
@@ -52,7 +52,7 @@ def speaker(tok: Any, k: Knowledge) -> list:
     """Subject of the speech verb that reports the clause of ``tok`` ("X said Y must ...")."""
     node = tok
     for _ in range(3):
-        if node.head is node:
+        if node.head.i == node.i:
             return []
         if node.dep_ in ("ccomp", "conj", "xcomp") and (
                 node.head.lemma_.lower() in k.cues.intents.speech_verbs):
@@ -109,6 +109,7 @@ def derived(m: Candidate, doc: Any, resolver: Resolver, k: Knowledge) -> Candida
         head_i=marker.i, depth=max(0, m.depth - 1), nominal=False, definite=False,
         actors=actors, recipients=tuple(r for r in recipients
                                         if all(r.key != a.key for a in actors)),
+        origin="intent",
     )
 
 
@@ -135,6 +136,7 @@ def demands(sent: Any, resolver: Resolver, k: Knowledge, covered: set[int],
             head_i=must.i, depth=depth(tok.head), nominal=False, definite=False,
             actors=tuple(said_by),
             recipients=tuple(r for r in target if all(r.key != a.key for a in said_by)),
+            origin="demand",
         ))
     return out
 

@@ -34,7 +34,7 @@ def mark_subordinates(doc: Any, mentions: list[Candidate], light_verbs: frozense
         node = own
         subordinate = m.subordinate
         for _ in range(3):
-            if node.dep_ not in _CLAUSE_LINKS or node.head is node:
+            if node.dep_ not in _CLAUSE_LINKS or node.head.i == node.i:
                 break
             node = node.head
             if node.i in carriers and node.i != own.i:

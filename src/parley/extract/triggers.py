@@ -1,8 +1,11 @@
-"""Trigger detection: lexicon verbs, event nouns, multiword phrases, verb+particle pairs.
+"""Trigger detection: lexicon verbs, event nouns, predicate adjectives, multiword
+phrases, verb+particle pairs.
 
 Phrases are matched first (the longer, more specific reading wins), allowing modifier
-gaps ("called off a four-day strike" matches "call off strike"); then single verbs and
-nouns. ``dedupe`` drops a nominal trigger that only restates its verb's event.
+gaps ("called off a four-day strike" matches "call off strike"); then single verbs,
+nouns and predicate adjectives ("ready to talk"). Words from the learned lexicon layer
+make triggers marked ``learned``. ``dedupe`` drops a nominal trigger that only restates
+its verb's event.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ _MAX_SKIP = 4
 
 
 def depth(tok: Any) -> int:
+    # spaCy makes a new Token object on every access: compare positions, not identity
     d = 0
-    while tok.head is not tok and d < 50:
+    while tok.head.i != tok.i and d < 50:
         tok, d = tok.head, d + 1
     return d
 
@@ -76,7 +80,7 @@ def _match_phrase(tokens: list, lemmas: list[str], k: int, phrase: tuple[str, ..
 
 def _trigger(entry: Entry, head: Any, start: int, end: int) -> Trigger:
     return Trigger(type=entry.type, mode=entry.mode, weight=entry.weight, head_i=head.i,
-                   start_tok=start, end_tok=end)
+                   start_tok=start, end_tok=end, learned=entry.learned)
 
 
 def find_triggers(sent: Any, lex: Lexicon) -> list[Trigger]:
@@ -112,6 +116,8 @@ def find_triggers(sent: Any, lex: Lexicon) -> list[Trigger]:
             entries = lex.verbs.get(lemma, [])
         elif tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in ("PERSON", "GPE", "ORG"):
             entries = lex.nouns.get(lemma, [])
+        elif tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "ROOT", "conj", "ccomp"):
+            entries = lex.adjectives.get(lemma, [])  # "ready to talk", "is unacceptable"
         best = None
         for entry in entries:
             if entry.particle:
@@ -147,7 +153,7 @@ def dedupe(doc: Any, triggers: list[Trigger], cues: Cues) -> list[Trigger]:
     for t in triggers:
         tok = doc[t.head_i]
         head = tok.head
-        if tok.pos_ in ("NOUN", "PROPN") and head is not tok and tok.dep_ in (
+        if tok.pos_ in ("NOUN", "PROPN") and head.i != tok.i and tok.dep_ in (
             "dobj", "nsubjpass", "pobj", "attr"
         ):
             verb = head.head if tok.dep_ == "pobj" else head

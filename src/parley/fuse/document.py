@@ -1,11 +1,17 @@
 """In-document fusion: mentions of one event become one event; disagreements become
 conflicts; the document's actors and events are assembled with their evidence.
 
-Two mentions are the same event when they have the same type, compatible
-factuality, and either share a participant (or country) or the later one is a
-definite back-reference ("the meeting", "the talks") with no participants of its own.
-When the merged mentions name different dates, the date is disputed; when one account
-lists participants another account of the same event leaves out, those are disputed.
+With the learned coder, a pair model decides which mentions are one event
+(``parley.learn.coder.learned_clusters``). Without it, two mentions are the same event
+when they have the same type, compatible factuality, and either share a participant
+(or country), stand in the same sentence with participants that do not contradict
+each other, or the later one is a definite back-reference ("the meeting", "the talks")
+with no participants of its own. When the
+merged mentions name different explicit dates (day dates, of current events), the date
+is disputed; when one account that lists participants names a country another listing
+of the same event leaves out, that participant is disputed. Spelling variants of one
+person (the same knowledge-base entity, or names that fold to the same surname and
+given-name initial) are one participant.
 """
 
 from __future__ import annotations
@@ -71,14 +77,25 @@ def _same_event(cluster: EventCluster, m: Candidate, plover: PloverTable) -> boo
     if cluster.type != m.type or not plover.compatible_factuality(cluster.factuality,
                                                                   m.factuality):
         return False
+    if cluster.mentions[0].background != m.background:
+        return False
     keys = m.participant_keys
     if keys & cluster.keys():
+        return True
+    if any(c.sent_start == m.sent_start for c in cluster.mentions) and (
+            not keys or not cluster.keys() or _same_countries(cluster, m)):
+        # "staged a protest ... the demonstration", in one sentence: one event
         return True
     countries = {r.country for r in m.actors + m.recipients if r.country}
     if len(countries) >= 2 and len(countries & cluster.countries()) >= 2:
         return True
     # "the meeting", "the talks": a definite back-reference with nobody named
     return not keys and m.nominal and m.definite
+
+
+def _same_countries(cluster: EventCluster, m: Candidate) -> bool:
+    mine = {r.country for r in m.actors + m.recipients if r.country}
+    return bool(mine) and mine <= cluster.countries()
 
 
 def cluster_mentions(mentions: list[Candidate], plover: PloverTable) -> list[EventCluster]:
@@ -100,14 +117,20 @@ def resolve_date(cluster: EventCluster, event_id: str) -> tuple[EventDate, list[
     dated = [m for m in cluster.mentions if m.date is not None]
     if not dated:
         return EventDate(), []
-    values = list(dict.fromkeys(m.date.value for m in dated if m.date))
-    first = dated[0].date
+    # the most precise date is the event's; coarser ones ("in March", "11 years ago")
+    # describe something else or agree with it, and never dispute it
+    best = min(("day", "week", "month", "year").index(m.date.precision)
+               for m in dated if m.date)
+    precise = [m for m in dated if m.date and
+               ("day", "week", "month", "year").index(m.date.precision) == best]
+    values = list(dict.fromkeys(m.date.value for m in precise if m.date))
+    first = precise[0].date
     assert first is not None
-    spans = dict.fromkeys((m.date.start, m.date.end) for m in dated if m.date)
+    spans = dict.fromkeys((m.date.start, m.date.end) for m in precise if m.date)
     evidence = [Span(start=a, end=b) for a, b in spans]
-    if len(values) == 1:
+    if len(values) == 1 or first.precision != "day" or cluster.mentions[0].background:
         return EventDate(value=first.value, precision=first.precision,  # type: ignore[arg-type]
-                         candidates=values, evidence=evidence), []
+                         candidates=values[:1], evidence=evidence), []
     detail = "mentions of this event give different dates: " + ", ".join(
         v.isoformat() for v in values)
     return (
@@ -117,12 +140,44 @@ def resolve_date(cluster: EventCluster, event_id: str) -> tuple[EventDate, list[
     )
 
 
+def _person_key(name: str) -> tuple[str, str]:
+    words = name.lower().replace(".", "").split()
+    return (words[-1] if words else "", words[0][:1] if len(words) > 1 else "")
+
+
+def same_actor(a: ActorRef, b: ActorRef) -> bool:
+    """One actor named twice: the same key or entity, a person spelt two ways (Sergei /
+    Sergey Shoigu), or a country and a person or body of that country."""
+    if a.key == b.key or (a.kb_id is not None and a.kb_id == b.kb_id):
+        return True
+    if a.kind == "person" and b.kind == "person":
+        ka, kb = _person_key(a.name), _person_key(b.name)
+        return ka[0] == kb[0] and (not ka[1] or not kb[1] or ka[1] == kb[1])
+    return bool(a.country) and a.country == b.country and (
+        a.kind == "country" or b.kind == "country")
+
+
+def shared_participants(a: Candidate, b: Candidate) -> int:
+    """How many of ``b``'s participants ``a`` names too (spelling variants included)."""
+    refs = a.actors + a.recipients
+    return sum(1 for r in b.actors + b.recipients if any(same_actor(r, x) for x in refs))
+
+
+def clusters_of(work: Work) -> list[EventCluster]:
+    """The events of the document's candidates: grouped by the learned pair model when
+    the candidates were scored by the learned coder, else by the rules above."""
+    cands = list(work.candidates or ())
+    models = getattr(work.knowledge, "models", None)
+    if models is not None and cands and all(c.score is not None for c in cands):
+        from parley.learn.coder import learned_clusters
+
+        groups = learned_clusters(work, cands, models, shared_participants)
+        return [EventCluster([cands[i] for i in g]) for g in groups]
+    return cluster_mentions(cands, work.knowledge.plover)
+
+
 def _names(m: Candidate, ref: ActorRef) -> bool:
-    for r in m.actors + m.recipients:
-        if r.key == ref.key or (ref.country and r.country == ref.country and (
-                r.kind == "country" or ref.kind == "country")):
-            return True
-    return False
+    return any(same_actor(r, ref) for r in m.actors + m.recipients)
 
 
 def disputed_participants(cluster: EventCluster, event_id: str
@@ -134,6 +189,8 @@ def disputed_participants(cluster: EventCluster, event_id: str
     disputed: set[str] = set()
     conflicts: list[Conflict] = []
     for ref in cluster.refs():
+        if ref.kind not in ("country", "organisation", "group") or not ref.country:
+            continue  # a listing names countries; people are matched through them
         present = [m for m in listings if _names(m, ref)]
         absent = [m for m in listings if not _names(m, ref)]
         if present and absent:
@@ -149,8 +206,11 @@ def disputed_participants(cluster: EventCluster, event_id: str
 
 
 def confidence(m: Candidate) -> float:
-    """0-1 from the trigger's lexicon weight, whether participants were found, and how
-    deep (and how subordinate) the trigger sits in its clause."""
+    """The learned scorer's calibrated probability; without models, a rule score from
+    the trigger's lexicon weight, whether participants were found, and how deep (and how
+    subordinate) the trigger sits in its clause."""
+    if m.score is not None:
+        return round(max(0.0, min(1.0, m.score)), 3)
     score = m.weight * (0.9 if (m.actors or m.recipients) else 0.6)
     # a trigger deep in the clause ("... said it would consider talks") is less often the
     # event the sentence reports than one at its root
@@ -212,8 +272,9 @@ def _participants(cluster: EventCluster, disputed: set[str], actor_id: _ActorIds
     return out
 
 
-def assemble(work: Work) -> Document:
-    """The document contract from the candidates: fused events, actors, conflicts."""
+def assemble(work: Work, min_confidence: float = 0.0) -> Document:
+    """The document contract from the candidates: fused events, actors, conflicts.
+    Events below ``min_confidence`` are left out."""
     article, k = work.article, work.knowledge
     plover = k.plover
     actor_id = _ActorIds()
@@ -221,8 +282,12 @@ def assemble(work: Work) -> Document:
         actor_id(ref)
     events: list[Event] = []
     conflicts: list[Conflict] = []
-    for n, cluster in enumerate(cluster_mentions(list(work.candidates or ()), plover),
-                                start=1):
+    n = 0
+    for cluster in clusters_of(work):
+        score = max(confidence(m) for m in cluster.mentions)
+        if score < min_confidence:
+            continue
+        n += 1
         eid = f"e{n}"
         first = cluster.mentions[0]
         disputed, part_conflicts = disputed_participants(cluster, eid)
@@ -236,7 +301,7 @@ def assemble(work: Work) -> Document:
             mentions=[Mention(start=m.sent_start, end=m.sent_end,
                               trigger=Span(start=m.trigger_start, end=m.trigger_end))
                       for m in cluster.mentions],
-            confidence=max(confidence(m) for m in cluster.mentions),
+            confidence=score, background=all(m.background for m in cluster.mentions),
         ))
         conflicts.extend(date_conflicts)
         conflicts.extend(part_conflicts)
@@ -252,9 +317,22 @@ class Fuse:
     requires: tuple[str, ...] = ("candidates", "dates", "places", "removed", "dateline")
     assigns: tuple[str, ...] = ("document",)
 
+    def __init__(self, *, min_confidence: float | None = None):
+        self.min_confidence = min_confidence
+
+    def threshold(self, work: Work) -> float:
+        """``--min-confidence``, else the setting, else the models' dev-chosen default."""
+        if self.min_confidence is not None:
+            return self.min_confidence
+        k = work.knowledge
+        if k.settings.min_confidence is not None:
+            return float(k.settings.min_confidence)
+        models = getattr(k, "models", None)
+        return models.min_confidence if models is not None else 0.0
+
     def __call__(self, work: Work) -> Work:
-        return _replace(work, document=assemble(work))
+        return _replace(work, document=assemble(work, self.threshold(work)))
 
 
-__all__ = ["EventCluster", "Fuse", "assemble", "cluster_mentions", "confidence",
-           "disputed_participants", "resolve_date"]
+__all__ = ["EventCluster", "Fuse", "assemble", "cluster_mentions", "clusters_of",
+           "confidence", "disputed_participants", "resolve_date", "shared_participants"]

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from parley.knowledge.lexicon import Lexicon
     from parley.knowledge.plover import PloverTable
     from parley.knowledge.roles import RoleTable
+    from parley.learn.models import Models
 
 
 class Knowledge:
@@ -59,14 +60,35 @@ class Knowledge:
         return load_plover(self.settings)
 
     @cached_property
+    def models(self) -> Models | None:
+        """The learned coder's models (``parley/data/models``), or None without them."""
+        from pathlib import Path
+
+        from parley.learn.models import load_models
+
+        folder = self.settings.models_dir
+        return load_models(Path(folder) if folder else None)
+
+    @cached_property
     def gazetteer(self) -> Gazetteer:
         from parley.knowledge.gazetteer import load_gazetteer
 
         return load_gazetteer(self.settings)
 
+    def with_parts(self, **parts: object) -> Knowledge:
+        """A copy sharing every loaded part except those given (``lexicon=...``): for
+        training on folds and for tests."""
+        other = Knowledge(self.settings)
+        other.__dict__.update({k: v for k, v in self.__dict__.items() if k != "settings"})
+        for name, value in parts.items():
+            if not isinstance(getattr(type(self), name, None), cached_property):
+                raise AttributeError(f"Knowledge has no part {name!r}")
+            other.__dict__[name] = value
+        return other
+
     def load_all(self) -> Knowledge:
         """Load every part now (before forking workers, or to fail early)."""
-        for part in ("kb", "lexicon", "roles", "cues", "plover", "gazetteer"):
+        for part in ("kb", "lexicon", "roles", "cues", "plover", "gazetteer", "models"):
             getattr(self, part)
         return self
 
