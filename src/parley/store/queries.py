@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -20,6 +20,7 @@ from parley.knowledge import plover_table
 from parley.model import Document
 from parley.store.schema import (
     METADATA,
+    actors,
     articles,
     conflicts,
     doc_events,
@@ -38,7 +39,12 @@ ConflictScope = Literal["document", "reports"]
 @dataclass(frozen=True)
 class EventFilter:
     """``--actor`` values must all take part (ISO3 code, participant key or name,
-    case-insensitive); ``--type`` values are alternatives; dates bound ``ref_date``."""
+    case-insensitive); ``--type`` values are alternatives; dates bound ``ref_date``.
+
+    The web views add: ``places`` (alternatives: a place name or country code,
+    case-insensitive), ``disputed`` (True: only events whose reports disagree, False:
+    only the others) and ``text`` (a case-insensitive substring of a report's sentence,
+    a participant's name or the place name)."""
 
     actors: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
@@ -46,6 +52,9 @@ class EventFilter:
     until: date | None = None
     factuality: tuple[str, ...] = ()
     min_sources: int = 1
+    places: tuple[str, ...] = ()
+    disputed: bool | None = None
+    text: str | None = None
 
 
 # A stored participant has exactly the fields fusion works with: one class serves both.
@@ -121,9 +130,40 @@ def _actor_clause(spec: str):
         fp.country == s.upper())))
 
 
+def _like(value: str) -> str:
+    """A LIKE pattern matching ``value`` anywhere, its wildcards escaped (with ``\\``)."""
+    return "%" + value.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
+        "_", "\\_") + "%"
+
+
+def _text_clause(value: str):
+    """Events whose first-mention sentence (in any report), participant name or place
+    contains ``value`` (case-insensitive)."""
+    fe, de, fem, fp = (fused_events.c, doc_events.c, fused_event_reports.c,
+                       fused_participants.c)
+    pattern = _like(value)
+    sentence = func.lower(func.substr(articles.c.text, de.mention_start + 1,
+                                      de.mention_end - de.mention_start))
+    in_reports = (select(fem.fused_event_id)
+                  .join(doc_events, de.id == fem.doc_event_id)
+                  .join(articles, articles.c.id == fem.article_id)
+                  .where(sentence.like(pattern, escape="\\")))
+    in_names = select(fp.fused_event_id).where(func.lower(fp.name).like(pattern, escape="\\"))
+    return or_(func.lower(fe.place_name).like(pattern, escape="\\"),
+               fe.id.in_(in_names), fe.id.in_(in_reports))
+
+
 def _event_query(flt: EventFilter) -> Select:
     fe = fused_events.c
     stmt = select(fused_events)
+    if flt.places:
+        stmt = stmt.where(or_(*(or_(func.lower(fe.place_name) == p.strip().lower(),
+                                    fe.place_country == p.strip().upper())
+                                for p in flt.places)))
+    if flt.disputed is not None:
+        stmt = stmt.where(fe.disputed.is_(flt.disputed))
+    if flt.text:
+        stmt = stmt.where(_text_clause(flt.text))
     for spec in flt.actors:
         stmt = stmt.where(_actor_clause(spec))
     if flt.types:
@@ -208,9 +248,7 @@ def dyad_events(conn: Connection, a: str, b: str, *,
                 flt: EventFilter | None = None) -> Iterator[EventRecord]:
     """Events in which ``a`` and ``b`` form a dyad (either direction)."""
     base = flt or EventFilter()
-    query = EventFilter(actors=(*base.actors, a, b), types=base.types, since=base.since,
-                        until=base.until, factuality=base.factuality,
-                        min_sources=base.min_sources)
+    query = replace(base, actors=(*base.actors, a, b))
     for record in events(conn, query):
         for x, y in dyad_pairs(record.participants):
             if y is not None and ((matches_actor(a, x) and matches_actor(b, y))
@@ -298,10 +336,12 @@ def article_summary(conn: Connection) -> list[dict[str, Any]]:
              "document_events": len(r["document"].get("events", []))} for r in rows]
 
 
-def top_dyads(conn: Connection, limit: int = 10) -> list[tuple[str, str, int]]:
-    """The most frequent undirected country pairs, for choosing what to plot."""
+def top_dyads(conn: Connection, limit: int = 10,
+              flt: EventFilter | None = None) -> list[tuple[str, str, int]]:
+    """The most frequent undirected pairs, for choosing what to plot: each count is
+    what ``dyad_events(conn, a, b, flt=flt)`` yields for the pair."""
     seen: dict[tuple[str, str], int] = {}
-    for record in events(conn):
+    for record in events(conn, flt):
         pairs = {(min(a.key, b.key), max(a.key, b.key))
                  for a, b in dyad_pairs(record.participants) if b is not None}
         for pair in pairs:
@@ -334,6 +374,8 @@ class ParticipantRow:
     country: str | None
     kind: str
     events: int  # fused events it takes part in
+    first_seen: date | None = None  # earliest and latest ``ref_date`` of those events
+    last_seen: date | None = None
 
 
 @dataclass(frozen=True)
@@ -433,11 +475,18 @@ def events_page(conn: Connection, flt: EventFilter | None = None, *, limit: int 
                 offset: int = 0, sort: str = "date",
                 descending: bool = False) -> tuple[list[EventRecord], int]:
     """One page of ``events(conn, flt)`` sorted by a column of ``EVENT_SORTS``."""
+    stmt = _event_query(flt or EventFilter())
+    total = _count(conn, stmt)
+    rows = conn.execute(_sorted(stmt, sort, descending).limit(limit).offset(offset)
+                        ).mappings().all()
+    parties = _parties(conn, [r["id"] for r in rows])
+    return [_record(r, parties[r["id"]]) for r in rows], total
+
+
+def _sorted(stmt: Select, sort: str, descending: bool) -> Select:
     if sort not in EVENT_SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     fe = fused_events.c
-    stmt = _event_query(flt or EventFilter())
-    total = _count(conn, stmt)
     key = {"date": fe.ref_date, "type": fe.type, "sources": fe.source_count,
            "score": _score_expr(), "confidence": fe.confidence, "id": fe.id}[sort]
     order = [key.desc() if descending else key.asc(), fe.id.desc() if descending
@@ -446,10 +495,19 @@ def events_page(conn: Connection, flt: EventFilter | None = None, *, limit: int 
         # undated events first going up, last going down
         order.insert(0, fe.ref_date.is_(None).asc() if descending
                      else fe.ref_date.is_not(None).asc())
-    rows = conn.execute(stmt.order_by(None).order_by(*order).limit(limit).offset(offset)
-                        ).mappings().all()
-    parties = _parties(conn, [r["id"] for r in rows])
-    return [_record(r, parties[r["id"]]) for r in rows], total
+    return stmt.order_by(None).order_by(*order)
+
+
+def events_sorted(conn: Connection, flt: EventFilter | None = None, *, sort: str = "date",
+                  descending: bool = False) -> Iterator[EventRecord]:
+    """Every event of ``flt`` in the order of ``events_page`` (its pages, concatenated),
+    streamed: what a download of the current table holds."""
+    stmt = _sorted(_event_query(flt or EventFilter()), sort, descending)
+    result = conn.execution_options(stream_results=True).execute(stmt)
+    for page in result.mappings().partitions(_PAGE):
+        parties = _parties(conn, [r["id"] for r in page])
+        for row in page:
+            yield _record(row, parties[row["id"]])
 
 
 def participants_page(conn: Connection, *, q: str | None = None, limit: int = 50,
@@ -458,19 +516,45 @@ def participants_page(conn: Connection, *, q: str | None = None, limit: int = 50
     or the name (case-insensitive substring)."""
     fp = fused_participants.c
     n = func.count(func.distinct(fp.fused_event_id))
-    stmt = select(fp.key, func.max(fp.name).label("name"),
-                  func.max(fp.country).label("country"), func.max(fp.kind).label("kind"),
-                  n.label("events")).group_by(fp.key)
+    stmt = (select(fp.key, func.max(fp.name).label("name"),
+                   func.max(fp.country).label("country"), func.max(fp.kind).label("kind"),
+                   n.label("events"), func.min(fused_events.c.ref_date).label("first_seen"),
+                   func.max(fused_events.c.ref_date).label("last_seen"))
+            .join(fused_events, fused_events.c.id == fp.fused_event_id).group_by(fp.key))
     if q:
-        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
-            "_", "\\_") + "%"
+        pattern = _like(q)
         stmt = stmt.where(or_(func.lower(fp.key).like(pattern, escape="\\"),
                               func.lower(fp.name).like(pattern, escape="\\")))
     total = _count(conn, stmt)
     rows = conn.execute(stmt.order_by(n.desc(), fp.key).limit(limit).offset(offset)
                         ).mappings()
-    return [ParticipantRow(key=r["key"], name=r["name"], country=r["country"],
-                           kind=r["kind"], events=r["events"]) for r in rows], total
+    rows = list(rows)
+    names = key_names(conn, [r["key"] for r in rows])
+    return [ParticipantRow(key=r["key"], name=names.get(r["key"], (r["name"], r["kind"]))[0],
+                           country=r["country"],
+                           kind=names.get(r["key"], (r["name"], r["kind"]))[1],
+                           events=r["events"], first_seen=r["first_seen"],
+                           last_seen=r["last_seen"]) for r in rows], total
+
+
+def key_names(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The name and kind to show for each participant key: the country's own entry
+    when the key has one ("China", not "China (business)"), else its most frequent
+    name."""
+    fp = fused_participants.c
+    out: dict[str, tuple[str, str]] = {}
+    best: dict[str, tuple[bool, int]] = {}
+    for i in range(0, len(keys), _PAGE):
+        rows = conn.execute(select(fp.key, fp.name, fp.kind, func.count())
+                            .where(fp.key.in_(keys[i:i + _PAGE]))
+                            .group_by(fp.key, fp.name, fp.kind)
+                            .order_by(fp.key, fp.name))
+        for key, name, kind, n in rows:
+            rank = (kind == "country" and name.casefold() != key.casefold(), n)
+            if key not in best or rank > best[key]:
+                best[key] = rank
+                out[key] = (name, kind)
+    return out
 
 
 def _conflict_record(r) -> ConflictRecord:
@@ -479,10 +563,36 @@ def _conflict_record(r) -> ConflictRecord:
                           evidence=tuple(dict(e) for e in r["evidence"]))
 
 
-def conflicts_page(conn: Connection, *, limit: int = 50,
+@dataclass(frozen=True)
+class ConflictFilter:
+    """``kinds`` and ``scopes`` are alternatives; ``actors`` must all take part in the
+    conflict's fused event; dates bound that event's ``ref_date``."""
+
+    kinds: tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+
+
+def _conflict_query(flt: ConflictFilter) -> Select:
+    c = conflicts.c
+    stmt = select(conflicts)
+    if flt.kinds:
+        stmt = stmt.where(c.kind.in_(flt.kinds))
+    if flt.scopes:
+        stmt = stmt.where(c.scope.in_(flt.scopes))
+    if flt.actors or flt.since or flt.until:
+        evs = _event_query(EventFilter(actors=flt.actors, since=flt.since, until=flt.until))
+        stmt = stmt.where(c.fused_event_id.in_(
+            evs.order_by(None).with_only_columns(fused_events.c.id)))
+    return stmt
+
+
+def conflicts_page(conn: Connection, flt: ConflictFilter | None = None, *, limit: int = 50,
                    offset: int = 0) -> tuple[list[ConflictRecord], int]:
-    """Every recorded disagreement, oldest first."""
-    stmt = select(conflicts).order_by(conflicts.c.id)
+    """The recorded disagreements matching ``flt``, oldest first."""
+    stmt = _conflict_query(flt or ConflictFilter()).order_by(conflicts.c.id)
     total = _count(conn, stmt)
     rows = conn.execute(stmt.limit(limit).offset(offset)).mappings()
     return [_conflict_record(r) for r in rows], total
@@ -577,3 +687,201 @@ def article(conn: Connection, article_id: int) -> ArticleRow | None:
     return ArticleRow(id=r["id"], doc_id=r["doc_id"], title=r["title"],
                       published=r["published"], url=r["url"], events=r["events"],
                       near_duplicate_of=r["near_duplicate_of"])
+
+
+def conflict_kinds(conn: Connection) -> list[str]:
+    """The kinds of conflict recorded, for a filter's choices."""
+    return [r[0] for r in conn.execute(select(conflicts.c.kind).distinct()
+                                       .order_by(conflicts.c.kind))]
+
+
+def documents(conn: Connection, ids: Sequence[int]) -> dict[int, Document]:
+    """The coded documents of several stored articles (``document`` for each)."""
+    out: dict[int, Document] = {}
+    for i in range(0, len(ids), _PAGE):
+        rows = conn.execute(select(articles.c.id, articles.c.text, articles.c.document)
+                            .where(articles.c.id.in_(ids[i:i + _PAGE])))
+        for r in rows:
+            out[r.id] = Document.model_validate({**r.document, "text": r.text})
+    return out
+
+
+def article_rows(conn: Connection, ids: Sequence[int]) -> dict[int, ArticleRow]:
+    """``article`` for several ids at once."""
+    n = (select(func.count()).select_from(doc_events)
+         .where(doc_events.c.article_id == articles.c.id).scalar_subquery())
+    a = articles.c
+    out: dict[int, ArticleRow] = {}
+    for i in range(0, len(ids), _PAGE):
+        rows = conn.execute(select(a.id, a.doc_id, a.title, a.published, a.url,
+                                   a.near_duplicate_of, n.label("events"))
+                            .where(a.id.in_(ids[i:i + _PAGE]))).mappings()
+        for r in rows:
+            out[r["id"]] = ArticleRow(id=r["id"], doc_id=r["doc_id"], title=r["title"],
+                                      published=r["published"], url=r["url"],
+                                      events=r["events"],
+                                      near_duplicate_of=r["near_duplicate_of"])
+    return out
+
+
+# -- evidence snippets of the events table --------------------------------------------
+
+@dataclass(frozen=True)
+class Snippet:
+    """The first report's first mention of an event: its sentence and trigger."""
+
+    article_id: int
+    sentence: Quote
+    trigger: Quote
+
+
+def event_snippets(conn: Connection, ids: Sequence[int]) -> dict[int, Snippet]:
+    """The snippet of each event that has one (a report with offsets)."""
+    fem, de = fused_event_reports.c, doc_events.c
+    out: dict[int, Snippet] = {}
+    for i in range(0, len(ids), _PAGE):
+        rows = conn.execute(
+            select(fem.fused_event_id, fem.article_id, de.mention_start, de.mention_end,
+                   de.trigger_start, de.trigger_end,
+                   func.substr(articles.c.text, de.mention_start + 1,
+                               de.mention_end - de.mention_start).label("sentence"))
+            .join(doc_events, de.id == fem.doc_event_id)
+            .join(articles, articles.c.id == fem.article_id)
+            .where(fem.fused_event_id.in_(ids[i:i + _PAGE]), de.mention_start.is_not(None))
+            .order_by(fem.fused_event_id, fem.doc_event_id)).mappings()
+        for r in rows:
+            if r["fused_event_id"] in out:
+                continue
+            sentence = r["sentence"] or ""
+            ts, te = r["trigger_start"], r["trigger_end"]
+            if ts is None or te is None:
+                ts = te = r["mention_start"]
+            a = max(0, ts - r["mention_start"])
+            b = max(a, te - r["mention_start"])
+            out[r["fused_event_id"]] = Snippet(
+                article_id=r["article_id"],
+                sentence=Quote(r["article_id"], r["mention_start"], r["mention_end"],
+                               sentence),
+                trigger=Quote(r["article_id"], ts, te, sentence[a:b]))
+    return out
+
+
+# -- actors ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActorProfile:
+    """A participant key across the store: who it is and what it took part in."""
+
+    key: str
+    name: str
+    country: str | None
+    kind: str
+    sectors: tuple[tuple[str, int], ...]  # (sector, actor mentions), most first
+    kb_ids: tuple[str, ...]  # knowledge-base entities its document actors resolved to
+    names: tuple[tuple[str, int], ...]  # names under this key, most events first
+    events: int
+    first_seen: date | None
+    last_seen: date | None
+    by_type: tuple[tuple[str, int], ...]  # PLOVER type -> events, most first
+    by_factuality: tuple[tuple[str, int], ...]
+    periods: tuple[PeriodRow, ...]  # per month, with the quad classes
+    counterparts: tuple[tuple[str, str, int], ...]  # (key, name, shared events)
+
+
+def actor_profile(conn: Connection, key: str, *, flt: EventFilter | None = None,
+                  top: int = 15) -> ActorProfile | None:
+    """The profile of participant ``key`` (exact key); ``flt`` narrows the events
+    counted (its actors are added to ``key``). None when no event has that key."""
+    fp, fe = fused_participants.c, fused_events.c
+    base = flt or EventFilter()
+    ids_q = (_event_query(base).order_by(None).with_only_columns(fe.id)
+             .where(fe.id.in_(select(fp.fused_event_id).where(fp.key == key))))
+    head = conn.execute(select(fp.name, fp.country, fp.kind,
+                               func.count(func.distinct(fp.fused_event_id)).label("n"))
+                        .where(fp.key == key).group_by(fp.name, fp.country, fp.kind)
+                        .order_by(func.count(func.distinct(fp.fused_event_id)).desc(),
+                                  fp.name)).all()
+    if not head:
+        return None
+    rows = conn.execute(select(fe.ref_date, fe.type, fe.mode, fe.factuality)
+                        .where(fe.id.in_(ids_q))).all()
+    table = plover_table()
+    by_type: dict[str, int] = {}
+    by_fact: dict[str, int] = {}
+    for r in rows:
+        by_type[r.type] = by_type.get(r.type, 0) + 1
+        by_fact[r.factuality] = by_fact.get(r.factuality, 0) + 1
+    dates = [r.ref_date for r in rows if r.ref_date is not None]
+    periods = series([(r.ref_date, table.quad(r.type), table.score(r.type, r.mode))
+                      for r in rows if r.ref_date is not None], "month")
+    other = fused_participants.alias("other")
+    n_shared = func.count(func.distinct(other.c.fused_event_id))
+    counterparts = conn.execute(
+        select(other.c.key, n_shared)
+        .where(other.c.fused_event_id.in_(ids_q), other.c.key != key)
+        .group_by(other.c.key).order_by(n_shared.desc(), other.c.key).limit(top)).all()
+    names = key_names(conn, [key] + [k for k, _ in counterparts])
+    ac = actors.c
+    sectors = conn.execute(select(ac.sector, func.count()).where(ac.key == key,
+                                                                  ac.sector.is_not(None))
+                           .group_by(ac.sector).order_by(func.count().desc(), ac.sector)
+                           ).all()
+    # the KB id lives in the stored documents: read a few of them
+    samples = conn.execute(select(ac.article_id, ac.local_id).where(ac.key == key)
+                           .order_by(ac.id).limit(20)).all()
+    kb: list[str] = []
+    docs = documents(conn, sorted({a for a, _ in samples}))
+    for article_id, local_id in samples:
+        doc = docs.get(article_id)
+        for a in doc.actors if doc else ():
+            if a.id == local_id and a.kb_id and a.kb_id not in kb:
+                kb.append(a.kb_id)
+    name, kind = names.get(key, (head[0].name, head[0].kind))
+    return ActorProfile(
+        key=key, name=name, country=head[0].country, kind=kind,
+        sectors=tuple((s, n) for s, n in sectors), kb_ids=tuple(kb),
+        names=tuple((r.name, r.n) for r in head[:top]), events=len(rows),
+        first_seen=min(dates, default=None), last_seen=max(dates, default=None),
+        by_type=tuple(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
+        by_factuality=tuple(sorted(by_fact.items(), key=lambda kv: (-kv[1], kv[0]))),
+        periods=tuple(periods),
+        counterparts=tuple((k, names.get(k, (k, ""))[0], c) for k, c in counterparts))
+
+
+# -- the map --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MapPoint:
+    """One geolocated place of the filtered events, with their count per quad class."""
+
+    name: str
+    country: str | None
+    lat: float
+    lon: float
+    events: int
+    quads: dict[int, int]
+
+    @property
+    def quad(self) -> int:
+        """The quad class with most events (the lower class on a tie)."""
+        return max(sorted(self.quads), key=lambda q: self.quads[q])
+
+
+def map_points(conn: Connection, flt: EventFilter | None = None) -> list[MapPoint]:
+    """The events of ``flt`` that have coordinates, one point per place (name, country
+    and coordinates), most events first."""
+    fe = fused_events.c
+    sub = (_event_query(flt or EventFilter()).order_by(None)
+           .where(fe.lat.is_not(None), fe.lon.is_not(None)).subquery())
+    table = plover_table()
+    points: dict[tuple[Any, ...], dict[int, int]] = {}
+    rows = conn.execute(select(sub.c.place_name, sub.c.place_country, sub.c.lat, sub.c.lon,
+                               sub.c.type, func.count())
+                        .group_by(sub.c.place_name, sub.c.place_country, sub.c.lat,
+                                  sub.c.lon, sub.c.type))
+    for name, country, lat, lon, type_, n in rows:
+        quads = points.setdefault((name or "", country, lat, lon), {1: 0, 2: 0, 3: 0, 4: 0})
+        quads[table.quad(type_)] = quads.get(table.quad(type_), 0) + n
+    out = [MapPoint(name=k[0], country=k[1], lat=k[2], lon=k[3], events=sum(q.values()),
+                    quads=q) for k, q in points.items()]
+    return sorted(out, key=lambda p: (-p.events, p.name, p.lat, p.lon))
