@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 
 from parley import __version__
 from parley.http.errors import install_handlers
-from parley.http.security import MAX_BODY_BYTES, BodyLimit, SecurityHeaders
+from parley.http.security import MAX_BODY_BYTES, BodyLimit, SecurityHeaders, TokenGuard
 from parley.store.db import open_store
 
 
@@ -52,5 +52,7 @@ def create_app(db_url: str | None = None) -> FastAPI:
     install_handlers(app, render_error)
     # the last added runs first: the headers go on every answer, the 413 of the limit too
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    # the token before the body: a POST without it is refused before a byte is read
+    app.add_middleware(TokenGuard, token=app.state.token)
     app.add_middleware(SecurityHeaders)
     return app

@@ -339,15 +339,21 @@ def article_summary(conn: Connection) -> list[dict[str, Any]]:
 def top_dyads(conn: Connection, limit: int = 10,
               flt: EventFilter | None = None) -> list[tuple[str, str, int]]:
     """The most frequent undirected pairs, for choosing what to plot: each count is
-    what ``dyad_events(conn, a, b, flt=flt)`` yields for the pair."""
-    seen: dict[tuple[str, str], int] = {}
-    for record in events(conn, flt):
-        pairs = {(min(a.key, b.key), max(a.key, b.key))
-                 for a, b in dyad_pairs(record.participants) if b is not None}
-        for pair in pairs:
-            seen[pair] = seen.get(pair, 0) + 1
-    ranked = sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    return [(a, b, n) for (a, b), n in ranked]
+    what ``dyad_events(conn, a, b, flt=flt)`` yields for the pair (the pairs of
+    ``parley.fuse.dyads.dyad_pairs``, counted in SQL)."""
+    ids = _event_query(flt or EventFilter()).order_by(None).with_only_columns(
+        fused_events.c.id)
+    p1, p2 = fused_participants.alias("p1"), fused_participants.alias("p2")
+    source, target = ("actor", "participant"), ("recipient", "participant")
+    n = func.count(func.distinct(p1.c.fused_event_id))
+    rows = conn.execute(
+        select(p1.c.key, p2.c.key, n)
+        .join(p2, and_(p2.c.fused_event_id == p1.c.fused_event_id, p1.c.key < p2.c.key))
+        .where(p1.c.fused_event_id.in_(ids),
+               or_(and_(p1.c.role.in_(source), p2.c.role.in_(target)),
+                   and_(p2.c.role.in_(source), p1.c.role.in_(target))))
+        .group_by(p1.c.key, p2.c.key).order_by(n.desc(), p1.c.key, p2.c.key).limit(limit))
+    return [(a, b, c) for a, b, c in rows]
 
 
 # -- pages for the API and the web views ----------------------------------------------
@@ -527,8 +533,7 @@ def participants_page(conn: Connection, *, q: str | None = None, limit: int = 50
                               func.lower(fp.name).like(pattern, escape="\\")))
     total = _count(conn, stmt)
     rows = conn.execute(stmt.order_by(n.desc(), fp.key).limit(limit).offset(offset)
-                        ).mappings()
-    rows = list(rows)
+                        ).mappings().all()
     names = key_names(conn, [r["key"] for r in rows])
     return [ParticipantRow(key=r["key"], name=names.get(r["key"], (r["name"], r["kind"]))[0],
                            country=r["country"],
@@ -573,11 +578,14 @@ class ConflictFilter:
     actors: tuple[str, ...] = ()
     since: date | None = None
     until: date | None = None
+    event_id: int | None = None  # the conflicts of one fused event
 
 
 def _conflict_query(flt: ConflictFilter) -> Select:
     c = conflicts.c
     stmt = select(conflicts)
+    if flt.event_id is not None:
+        stmt = stmt.where(c.fused_event_id == flt.event_id)
     if flt.kinds:
         stmt = stmt.where(c.kind.in_(flt.kinds))
     if flt.scopes:
@@ -731,6 +739,7 @@ class Snippet:
     """The first report's first mention of an event: its sentence and trigger."""
 
     article_id: int
+    doc_id: str
     sentence: Quote
     trigger: Quote
 
@@ -741,7 +750,8 @@ def event_snippets(conn: Connection, ids: Sequence[int]) -> dict[int, Snippet]:
     out: dict[int, Snippet] = {}
     for i in range(0, len(ids), _PAGE):
         rows = conn.execute(
-            select(fem.fused_event_id, fem.article_id, de.mention_start, de.mention_end,
+            select(fem.fused_event_id, fem.article_id, articles.c.doc_id, de.mention_start,
+                   de.mention_end,
                    de.trigger_start, de.trigger_end,
                    func.substr(articles.c.text, de.mention_start + 1,
                                de.mention_end - de.mention_start).label("sentence"))
@@ -759,7 +769,7 @@ def event_snippets(conn: Connection, ids: Sequence[int]) -> dict[int, Snippet]:
             a = max(0, ts - r["mention_start"])
             b = max(a, te - r["mention_start"])
             out[r["fused_event_id"]] = Snippet(
-                article_id=r["article_id"],
+                article_id=r["article_id"], doc_id=r["doc_id"],
                 sentence=Quote(r["article_id"], r["mention_start"], r["mention_end"],
                                sentence),
                 trigger=Quote(r["article_id"], ts, te, sentence[a:b]))
