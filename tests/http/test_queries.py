@@ -70,3 +70,21 @@ def test_event_pages_count_and_sort(web_db):
         assert by_date == [r.id for r in queries.events(conn)]
         with pytest.raises(ValueError):
             queries.events_page(conn, sort="title")
+
+
+def test_top_dyads_counts_what_dyad_events_yields(web_db):
+    for flt in (None, EventFilter(factuality=("asserted",))):
+        with open_store(web_db, create=False) as store, store.read() as conn:
+            top = queries.top_dyads(conn, 50, flt)
+            assert top
+            for a, b, n in top:
+                assert len(list(queries.dyad_events(conn, a, b, flt=flt))) == n
+
+
+def test_events_sorted_streams_the_pages_in_order(web_db):
+    with open_store(web_db, create=False) as store, store.read() as conn:
+        for sort in EVENT_SORTS:
+            paged = [r.id for r in queries.events_page(conn, limit=200, sort=sort,
+                                                       descending=True)[0]]
+            assert [r.id for r in queries.events_sorted(conn, sort=sort,
+                                                        descending=True)] == paged
