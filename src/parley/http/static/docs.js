@@ -4,7 +4,7 @@ window.addEventListener("DOMContentLoaded", function () {
   window.ui = window.SwaggerUIBundle({
     url: "/openapi.json",
     dom_id: "#swagger-ui",
-    deepLinking: true,
+    deepLinking: false,
     validatorUrl: null,
     tryItOutEnabled: false,
   });
