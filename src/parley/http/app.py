@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from parley import __version__
+from parley.http.cache import AggregateCache
 from parley.http.errors import install_handlers
 from parley.http.security import MAX_BODY_BYTES, BodyLimit, SecurityHeaders, TokenGuard
 from parley.store.db import open_store
@@ -46,6 +47,7 @@ def create_app(db_url: str | None = None) -> FastAPI:
                               "fact tied to the words it rests on.")
     app.state.store = store
     app.state.token = os.environ.get("PARLEY_TOKEN") or None
+    app.state.cache = AggregateCache()
     app.include_router(api_router, prefix="/api", tags=["api"])
     app.include_router(web_router)
     app.mount("/static", StaticFiles(packages=[("parley.http", "static")]), name="static")

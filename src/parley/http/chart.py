@@ -200,3 +200,8 @@ def dyad_chart(rows: Sequence[PeriodRow], by: str, *, title: str = "") -> Chart:
                  count_ticks=count_ticks,
                  score_ticks=score_ticks, x_ticks=x_ticks, zero_y=round(y_score(0), 1),
                  title=title)
+
+
+def period_end(start: date, by: str) -> date:
+    """The last day of the period that starts on ``start``."""
+    return _next(start, by) - timedelta(days=1)

@@ -16,7 +16,8 @@ from fastapi.responses import HTMLResponse
 
 from parley.errors import InputTooLarge, ParleyError
 from parley.http.api import event_filter, factualities, reading
-from parley.http.chart import QUADS, coarser, dyad_chart, period_id, period_label
+from parley.http.cache import cached
+from parley.http.chart import QUADS, coarser, dyad_chart, period_end, period_id, period_label
 from parley.http.coding import code_pasted
 from parley.http.errors import ApiError
 from parley.http.highlight import STYLED, anchor_id, article_view, window_segments
@@ -37,6 +38,8 @@ router = APIRouter(default_response_class=HTMLResponse, tags=["html"])
 FACTUALITY = FACTUALITIES
 PAGE = 50
 CONFLICT_PAGE = 25
+PER_PERIOD = 10  # events listed under each period of the dyad chart, at most
+MAX_LISTED = 300
 Id = Annotated[IdValue, Path(ge=1, le=MAX_ID)]
 Strs = Annotated[list[str], Query()]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
@@ -72,8 +75,9 @@ def index(request: Request) -> HTMLResponse:
         counts = queries.counts(conn)
         recent, _ = queries.articles_page(conn, limit=10, newest_first=True)
         # asserted events, as the dyad page each row links to counts them
-        dyads = queries.top_dyads(conn, 10, EventFilter(factuality=("asserted",)))
-        _, n_actors = queries.participants_page(conn, limit=1)
+        dyads = cached(request, conn, ("top_dyads", 10, ("asserted",)),
+                       lambda: queries.top_dyads(conn, 10, EventFilter(factuality=("asserted",))))
+        n_actors = queries.participant_count(conn)
     return render(request, "index.html", counts=counts, recent=recent, dyads=dyads,
                   n_actors=n_actors)
 
@@ -248,15 +252,17 @@ def dyad_page(request: Request, a: str = "", b: str = "", by: str = "month",
     chart = None
     shown_by = by
     with reading(request) as conn:
-        choices, _ = queries.participants_page(conn, limit=300)
-        pairs = queries.top_dyads(conn, 12, flt) if not (a and b) else []
+        choices = cached(request, conn, ("choices", 300),
+                         lambda: queries.participants_page(conn, limit=300)[0])
+        pairs = cached(request, conn, ("top_dyads", 12, flt.factuality),
+                       lambda: queries.top_dyads(conn, 12, flt)) if not (a and b) else []
         if a and b and not errors:
-            periods = queries.dyad_periods(conn, a, b, by=by, flt=flt)  # type: ignore[arg-type]
+            records = list(queries.dyad_events(conn, a, b, flt=flt))
+            periods = queries.periods_of(records, by)  # type: ignore[arg-type]
             # too many periods to draw one slot each: chart and list by a coarser one
             while (wider := coarser([p.row for p in periods], shown_by)) is not None:
                 shown_by = wider
-                periods = queries.dyad_periods(conn, a, b, by=shown_by,  # type: ignore[arg-type]
-                                               flt=flt)
+                periods = queries.periods_of(records, shown_by)  # type: ignore[arg-type]
     if periods:
         chart = dyad_chart([p.row for p in periods], shown_by,
                            title=f"{a} – {b}: events per {shown_by} and mean PLOVER score")
@@ -264,6 +270,9 @@ def dyad_page(request: Request, a: str = "", b: str = "", by: str = "month",
                   shown_by=shown_by, periods=periods, chart=chart, errors=errors,
                   quads=QUADS, period_id=period_id, period_label=period_label,
                   choices=choices, pairs=pairs, factualities=FACTUALITY,
+                  # about MAX_LISTED events in all below the chart, at least one a period
+                  per_period=max(1, min(PER_PERIOD, MAX_LISTED // max(1, len(periods)))),
+                  period_end=period_end,
                   factuality=list(flt.factuality) or ["any"])
 
 

@@ -12,11 +12,25 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, and_, case, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from parley.fuse.dyads import Period, PeriodRow, bucket, dyad_pairs, series
 from parley.fuse.reports import Party
 from parley.knowledge import plover_table
+from parley.knowledge.plover import PloverTable
 from parley.model import Document
 from parley.store.schema import (
     METADATA,
@@ -130,6 +144,34 @@ def _actor_clause(spec: str):
         fp.country == s.upper())))
 
 
+class _ContainsCI(FunctionElement):
+    """``expr`` contains ``pattern`` (a ``_like`` pattern), ignoring case: ILIKE on
+    PostgreSQL; plain LIKE on SQLite, whose LIKE already ignores ASCII case (as its
+    lower() does), so no lower() has to run over every article text."""
+
+    inherit_cache = True
+    type = Boolean()
+    name = "contains_ci"
+
+
+@compiles(_ContainsCI)
+def _contains_ci_default(element, compiler, **kw):
+    expr, pattern = list(element.clauses)
+    return (f"{compiler.process(expr, **kw)} ILIKE {compiler.process(pattern, **kw)} "
+            "ESCAPE '\\'")
+
+
+@compiles(_ContainsCI, "sqlite")
+def _contains_ci_sqlite(element, compiler, **kw):
+    expr, pattern = list(element.clauses)
+    return (f"{compiler.process(expr, **kw)} LIKE {compiler.process(pattern, **kw)} "
+            "ESCAPE '\\'")
+
+
+def _contains(expr, value: str):
+    return _ContainsCI(expr, literal(_like(value)))
+
+
 def _like(value: str) -> str:
     """A LIKE pattern matching ``value`` anywhere, its wildcards escaped (with ``\\``)."""
     return "%" + value.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
@@ -141,16 +183,20 @@ def _text_clause(value: str):
     contains ``value`` (case-insensitive)."""
     fe, de, fem, fp = (fused_events.c, doc_events.c, fused_event_reports.c,
                        fused_participants.c)
-    pattern = _like(value)
-    sentence = func.lower(func.substr(articles.c.text, de.mention_start + 1,
-                                      de.mention_end - de.mention_start))
+    sentence = func.substr(articles.c.text, de.mention_start + 1,
+                           de.mention_end - de.mention_start)
+    # the articles that hold the words at all first: one pass over the texts, then
+    # the sentences of those articles only
+    holding = select(articles.c.id).where(_contains(articles.c.text, value))
     in_reports = (select(fem.fused_event_id)
                   .join(doc_events, de.id == fem.doc_event_id)
                   .join(articles, articles.c.id == fem.article_id)
-                  .where(sentence.like(pattern, escape="\\")))
-    in_names = select(fp.fused_event_id).where(func.lower(fp.name).like(pattern, escape="\\"))
-    return or_(func.lower(fe.place_name).like(pattern, escape="\\"),
-               fe.id.in_(in_names), fe.id.in_(in_reports))
+                  .where(fem.article_id.in_(holding), _contains(sentence, value)))
+    in_names = select(fp.fused_event_id).where(_contains(fp.name, value))
+    at_place = select(fe.id).where(_contains(fe.place_name, value))
+    # one list of ids (a UNION), so the database looks events up by id instead of
+    # testing three conditions on every row
+    return fe.id.in_(union(at_place, in_names, in_reports))
 
 
 def _event_query(flt: EventFilter) -> Select:
@@ -193,8 +239,9 @@ def _parties(conn: Connection, ids: Sequence[int]) -> dict[int, list[PartyRecord
     return out
 
 
-def _record(row, parties: list[PartyRecord]) -> EventRecord:
-    table = plover_table()
+def _record(row, parties: list[PartyRecord], table: PloverTable | None = None) -> EventRecord:
+    # ``plover_table()`` reads the settings each time: callers with many rows pass it once
+    table = table or plover_table()
     return EventRecord(
         id=row["id"], type=row["type"], mode=row["mode"], context=row["context"],
         quad_class=table.quad(row["type"]), score=table.score(row["type"], row["mode"]),
@@ -214,8 +261,9 @@ def events(conn: Connection, flt: EventFilter | None = None) -> Iterator[EventRe
         _event_query(flt or EventFilter()))
     for page in result.mappings().partitions(_PAGE):
         parties = _parties(conn, [r["id"] for r in page])
+        table = plover_table()
         for row in page:
-            yield _record(row, parties[row["id"]])
+            yield _record(row, parties[row["id"]], table)
 
 
 def event(conn: Connection, event_id: int) -> EventRecord | None:
@@ -486,7 +534,8 @@ def events_page(conn: Connection, flt: EventFilter | None = None, *, limit: int 
     rows = conn.execute(_sorted(stmt, sort, descending).limit(limit).offset(offset)
                         ).mappings().all()
     parties = _parties(conn, [r["id"] for r in rows])
-    return [_record(r, parties[r["id"]]) for r in rows], total
+    table = plover_table()
+    return [_record(r, parties[r["id"]], table) for r in rows], total
 
 
 def _sorted(stmt: Select, sort: str, descending: bool) -> Select:
@@ -512,34 +561,52 @@ def events_sorted(conn: Connection, flt: EventFilter | None = None, *, sort: str
     result = conn.execution_options(stream_results=True).execute(stmt)
     for page in result.mappings().partitions(_PAGE):
         parties = _parties(conn, [r["id"] for r in page])
+        table = plover_table()
         for row in page:
-            yield _record(row, parties[row["id"]])
+            yield _record(row, parties[row["id"]], table)
 
 
 def participants_page(conn: Connection, *, q: str | None = None, limit: int = 50,
                       offset: int = 0) -> tuple[list[ParticipantRow], int]:
     """Distinct participants of fused events, most events first; ``q`` matches the key
-    or the name (case-insensitive substring)."""
+    or one of its names (case-insensitive substring), and a matching key counts all of
+    its events."""
     fp = fused_participants.c
-    n = func.count(func.distinct(fp.fused_event_id))
-    stmt = (select(fp.key, func.max(fp.name).label("name"),
-                   func.max(fp.country).label("country"), func.max(fp.kind).label("kind"),
-                   n.label("events"), func.min(fused_events.c.ref_date).label("first_seen"),
-                   func.max(fused_events.c.ref_date).label("last_seen"))
-            .join(fused_events, fused_events.c.id == fp.fused_event_id).group_by(fp.key))
+    # a key appears once per event (the table's primary key), so count(*) counts
+    # events, and the count and the order need the key index only
+    n = func.count()
+    stmt = select(fp.key, n.label("events")).group_by(fp.key)
     if q:
-        pattern = _like(q)
-        stmt = stmt.where(or_(func.lower(fp.key).like(pattern, escape="\\"),
-                              func.lower(fp.name).like(pattern, escape="\\")))
+        stmt = stmt.where(fp.key.in_(select(fp.key).where(or_(
+            _contains(fp.key, q), _contains(fp.name, q))).distinct()))
     total = _count(conn, stmt)
-    rows = conn.execute(stmt.order_by(n.desc(), fp.key).limit(limit).offset(offset)
-                        ).mappings().all()
-    names = key_names(conn, [r["key"] for r in rows])
-    return [ParticipantRow(key=r["key"], name=names.get(r["key"], (r["name"], r["kind"]))[0],
-                           country=r["country"],
-                           kind=names.get(r["key"], (r["name"], r["kind"]))[1],
-                           events=r["events"], first_seen=r["first_seen"],
-                           last_seen=r["last_seen"]) for r in rows], total
+    rows = conn.execute(stmt.order_by(n.desc(), fp.key).limit(limit).offset(offset)).all()
+    keys = [r.key for r in rows]
+    names = key_names(conn, keys)
+    extra: dict[str, Any] = {}
+    for i in range(0, len(keys), _PAGE):
+        for r in conn.execute(
+                select(fp.key, func.max(fp.country).label("country"),
+                       func.min(fused_events.c.ref_date).label("first"),
+                       func.max(fused_events.c.ref_date).label("last"))
+                .join(fused_events, fused_events.c.id == fp.fused_event_id)
+                .where(fp.key.in_(keys[i:i + _PAGE])).group_by(fp.key)):
+            extra[r.key] = r
+    out = []
+    for r in rows:
+        name, kind = names.get(r.key, (r.key, "unknown"))
+        e = extra.get(r.key)
+        out.append(ParticipantRow(key=r.key, name=name, country=e.country if e else None,
+                                  kind=kind, events=r.events,
+                                  first_seen=e.first if e else None,
+                                  last_seen=e.last if e else None))
+    return out, total
+
+
+def participant_count(conn: Connection) -> int:
+    """How many distinct participant keys the store holds."""
+    return conn.execute(select(func.count(func.distinct(fused_participants.c.key)))
+                        ).scalar_one()
 
 
 def key_names(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -673,11 +740,17 @@ def article_conflicts(conn: Connection, article_id: int) -> list[ConflictRecord]
 def dyad_periods(conn: Connection, a: str, b: str, *, by: Period = "month",
                  flt: EventFilter | None = None) -> list[PeriodEvents]:
     """``dyad_series`` with the events behind each period."""
-    records = [r for r in dyad_events(conn, a, b, flt=flt) if r.ref_date is not None]
-    rows = series([(r.ref_date, r.quad_class, r.score) for r in records
+    return periods_of(list(dyad_events(conn, a, b, flt=flt)), by)
+
+
+def periods_of(records: Sequence[EventRecord], by: Period) -> list[PeriodEvents]:
+    """Dated ``records`` per period (what ``dyad_periods`` returns for a pair's events),
+    so a view can regroup the same events by another period without reading again."""
+    dated = [r for r in records if r.ref_date is not None]
+    rows = series([(r.ref_date, r.quad_class, r.score) for r in dated
                    if r.ref_date is not None], by)
     grouped: dict[date, list[EventRecord]] = {}
-    for r in records:
+    for r in dated:
         assert r.ref_date is not None
         grouped.setdefault(bucket(r.ref_date, by), []).append(r)
     return [PeriodEvents(row=row, events=tuple(grouped[row.start])) for row in rows]
@@ -895,3 +968,12 @@ def map_points(conn: Connection, flt: EventFilter | None = None) -> list[MapPoin
     out = [MapPoint(name=k[0], country=k[1], lat=k[2], lon=k[3], events=sum(q.values()),
                     quads=q) for k, q in points.items()]
     return sorted(out, key=lambda p: (-p.events, p.name, p.lat, p.lon))
+
+
+def store_version(conn: Connection) -> tuple[int, ...]:
+    """A value that changes whenever an ingest adds something: the highest ids of the
+    tables an ingest appends to (primary-key lookups, so it costs nothing). Views use
+    it to keep archive-wide aggregates (top pairs, the actor list) between writes."""
+    return tuple(conn.execute(select(func.coalesce(func.max(col), 0))).scalar_one()
+                 for col in (articles.c.id, fused_events.c.id,
+                             fused_event_reports.c.doc_event_id, conflicts.c.id))
