@@ -94,11 +94,11 @@ def synthesise(small: Path, big: Path, articles: int) -> None:
             shift = {name: top[name] * k for name in top}
             days = timedelta(days=7 * k)
 
-            def moved(value):
+            def moved(value, days=days):
                 return value + days if value is not None else None
 
-            def art(aid):
-                return aid + shift["articles"] if aid is not None else None
+            def art(aid, offset=shift["articles"]):
+                return aid + offset if aid is not None else None
 
             out: dict[str, list[dict]] = {}
             out["articles"] = [{**r, "id": art(r["id"]), "near_duplicate_of":
@@ -163,7 +163,11 @@ def sample_ids(db: str) -> dict[str, int]:
     return {"big": big or 1, "event": event or 1}
 
 
-def time_pages(db: str, runs: int) -> list[tuple[str, int, float, float, int]]:
+DOWNLOADS = ["/api/events.csv?actor=USA", "/api/events.parquet?actor=USA", "/api/events.csv"]
+
+
+def time_pages(db: str, runs: int, pages: list[str] = PAGES
+               ) -> list[tuple[str, int, float, float, float, int]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
@@ -173,15 +177,18 @@ def time_pages(db: str, runs: int) -> list[tuple[str, int, float, float, int]]:
     ids = sample_ids(db)
     out = []
     with TestClient(create_app(db)) as client:
-        for page in PAGES:
+        for page in pages:
             url = page.format(**ids)
-            r = client.get(url)  # warm-up: templates, the PLOVER table, SQLite's cache
+            t = time.perf_counter()
+            r = client.get(url)  # the first request: templates, SQLite's page cache and
+            first = (time.perf_counter() - t) * 1000  # the aggregate cache are cold
             times = []
             for _ in range(runs):
                 t = time.perf_counter()
                 r = client.get(url)
                 times.append((time.perf_counter() - t) * 1000)
-            out.append((url, r.status_code, statistics.median(times), max(times),
+            times = times or [first]
+            out.append((url, r.status_code, first, statistics.median(times), max(times),
                         len(r.content)))
     return out
 
@@ -198,14 +205,22 @@ def report(label: str, db: str, runs: int, target_ms: float) -> list[dict]:
     print(f"\n## {label}: {c['articles']:,} articles, {c['fused_events']:,} events, "
           f"{c['fused_participants']:,} participants, {c['conflicts']:,} conflicts "
           f"(target < {target_ms:g} ms)\n")
-    print("| page | status | median ms | max ms | KB |")
-    print("|---|---|---:|---:|---:|")
+    print("| page | status | first ms | median ms | max ms | KB |")
+    print("|---|---|---:|---:|---:|---:|")
     rows = []
-    for url, status, med, worst, size in time_pages(db, runs):
-        flag = "" if worst < target_ms else " **over**"
-        print(f"| `{url}` | {status} | {med:.0f} | {worst:.0f}{flag} | {size / 1024:.0f} |")
-        rows.append({"archive": label, "url": url, "status": status, "median_ms": med,
-                     "max_ms": worst, "bytes": size})
+    for url, status, first, med, worst, size in time_pages(db, runs):
+        flag = "" if max(worst, first) < target_ms else " **over**"
+        print(f"| `{url}` | {status} | {first:.0f} | {med:.0f} | {worst:.0f}{flag} | "
+              f"{size / 1024:.0f} |")
+        rows.append({"archive": label, "url": url, "status": status, "first_ms": first,
+                     "median_ms": med, "max_ms": worst, "bytes": size})
+    print("\nDownloads (not pages; no target):\n")
+    print("| download | status | ms | MB |")
+    print("|---|---|---:|---:|")
+    for url, status, first, _, _, size in time_pages(db, 0, DOWNLOADS):
+        print(f"| `{url}` | {status} | {first:.0f} | {size / 1e6:.1f} |")
+        rows.append({"archive": label, "url": url, "status": status, "first_ms": first,
+                     "bytes": size})
     return rows
 
 
