@@ -4,6 +4,7 @@
     python bench/web.py --articles 89            # only the VOA archive
     python bench/web.py --db parley.db           # an existing store, as it is
     python bench/web.py --keep /tmp/wb           # keep (and reuse) the built stores
+    python bench/web.py --articles 89 --screenshots docs/screenshots   # README pictures
 
 The VOA archive is the 89 stories of ``../shared/data/voa_stories.jsonl`` ingested by
 the real pipeline (``parley ingest``: coding, fusion, conflicts). The larger archive is
@@ -193,6 +194,66 @@ def time_pages(db: str, runs: int, pages: list[str] = PAGES
     return out
 
 
+SHOTS = [  # (file, page, what to do first)
+    ("events", "/events", None),
+    ("article", "/articles/{big}", "select"),
+    ("conflicts", "/conflicts", None),
+    ("actor", "/actors/USA", None),
+    ("map", "/map", "point"),
+    ("dyad", "/dyad?a=RUS&b=USA&by=month", None),
+    ("docs", "/docs", "docs"),
+]
+
+
+def screenshots(db: str, folder: Path) -> None:
+    """The README's pictures: ``parley serve`` on ``db``, Debian's Chromium driven by
+    Playwright, one 1280x860 screenshot per page."""
+    import socket
+    import subprocess
+
+    import httpx
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    server = subprocess.Popen([sys.executable, "-m", "parley", "serve", "--db", db,
+                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = sample_ids(db)
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(base + "/", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                        args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(base_url=base, viewport={"width": 1280, "height": 860})
+            for name, url, action in SHOTS:
+                page.goto(url.format(**ids))
+                if action == "select":
+                    page.locator("button.ev").nth(12).click()
+                    page.mouse.move(2, 2)
+                elif action == "point":
+                    page.locator("a.point").first.click()
+                    page.get_by_test_id("place-events").wait_for()
+                elif action == "docs":
+                    page.locator(".opblock").first.wait_for()
+                page.wait_for_timeout(200)
+                page.screenshot(path=str(folder / f"{name}.png"))
+                print(f"  {folder / name}.png", file=sys.stderr)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def counts(db: str) -> dict[str, int]:
     from parley.store import open_store, queries
 
@@ -232,7 +293,16 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--keep", type=Path, help="build (or reuse) the stores in this folder")
     ap.add_argument("--json", type=Path, help="also write the timings here")
+    ap.add_argument("--screenshots", type=Path,
+                    help="save screenshots of the pages on the VOA archive here instead")
     args = ap.parse_args()
+    if args.screenshots:
+        folder = args.keep or Path(tempfile.mkdtemp(prefix="parley-bench-web-"))
+        voa = Path(args.db) if args.db else folder / "voa-89.db"
+        if not voa.exists():
+            build_voa(voa)
+        screenshots(str(voa), args.screenshots)
+        return
     results: list[dict] = []
     if args.db:
         results += report(args.db, args.db, args.runs, 1000)

@@ -4,10 +4,10 @@
 foreign database is a ``StoreError`` here, not at the first request) and serves:
 
 - ``/api/...``: the JSON API (``parley.http.api``), described by ``/openapi.json``;
-- ``/``, ``/articles``, ``/events``, ``/dyad``, ``/code``: the pages (``parley.http.pages``);
-- ``/static/...``: their CSS and JS.
-
-There is no ``/docs`` page: Swagger UI loads from a CDN, and nothing here does.
+- ``/``, ``/events``, ``/conflicts``, ``/actors``, ``/map``, ``/dyad``, ``/articles``,
+  ``/code``: the pages (``parley.http.pages``);
+- ``/docs``: Swagger UI over ``/openapi.json``, from the package's own copy (no CDN);
+- ``/static/...``: their CSS, JS, the map outline and Swagger UI's files.
 """
 
 from __future__ import annotations
