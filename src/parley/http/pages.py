@@ -126,7 +126,9 @@ class EventQuery:
         return url_with("", self.params, offset=None, **changes)
 
 
-DISPUTED = {"": None, "true": True, "false": False}
+# what the API's boolean parameter accepts (pydantic's words), so links work in both
+DISPUTED = {"": None, **dict.fromkeys(("true", "1", "yes", "y", "on", "t"), True),
+            **dict.fromkeys(("false", "0", "no", "n", "off", "f"), False)}
 
 
 def event_query(request: Request) -> EventQuery:
@@ -147,6 +149,7 @@ def event_query(request: Request) -> EventQuery:
     disputed_s = (qp.get("disputed") or "").strip().lower()
     if disputed_s not in DISPUTED:
         errors.append(f"disputed: {disputed_s[:20]!r} is not true or false")
+    disputed_s = {True: "true", False: "false", None: ""}[DISPUTED.get(disputed_s)]
     text = _clean((qp.get("q") or "").strip())
     since, until = qp.get("since") or None, qp.get("until") or None
     d_since = form_date(since, "since", errors)
