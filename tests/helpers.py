@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -14,7 +15,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("PARLEY_SHARED", ROOT.parent / "shared"))
 RESOURCES = Path(__file__).parent / "resources"
-ARTIFACTS = ROOT / "test-artifacts"
+# browser screenshots (CI keeps this folder as an artefact): $PARLEY_SCREENSHOTS, else a
+# folder in the system's temporary directory
+ARTIFACTS = Path(os.environ.get("PARLEY_SCREENSHOTS")
+                 or Path(tempfile.gettempdir()) / "parley-screenshots")
 PG_URL = os.environ.get("PARLEY_TEST_PG_URL")
 
 # How a subprocess runs `parley`.
@@ -154,8 +158,8 @@ REPORTS = [
 
 
 def shot(page, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/ (kept as a CI artefact)."""
-    ARTIFACTS.mkdir(exist_ok=True)
+    """Save a full-page screenshot in ``ARTIFACTS`` (kept as a CI artefact)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"web-{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 
 import pytest
 
@@ -84,8 +87,11 @@ def test_events_filter_like_parley_events(client):
 def test_events_pagination_and_sorting(client):
     page = client.get("/api/events", params={"limit": 2}).json()
     assert len(page["items"]) == 2 and page["next_offset"] == 2
-    dates = [e["ref_date"] for e in client.get("/api/events").json()["items"]]
-    assert dates == sorted(dates)
+    newest = [e["ref_date"] for e in client.get("/api/events").json()["items"]]
+    assert newest == sorted(newest, reverse=True)  # newest first by default
+    oldest = [e["ref_date"] for e in client.get("/api/events", params={"dir": "asc"}
+                                                ).json()["items"]]
+    assert oldest == sorted(oldest)
     by_sources = client.get("/api/events", params={"sort": "sources", "dir": "desc"}).json()
     assert by_sources["items"][0]["source_count"] == 2
     scores = [e["score"] for e in client.get(
@@ -96,7 +102,8 @@ def test_events_pagination_and_sorting(client):
 @pytest.mark.parametrize("params", [
     {"since": "2024-3-1"}, {"since": "yesterday"}, {"until": "2024-02-30"},
     {"since": "1700000000"}, {"type": "HUG"}, {"factuality": "maybe"}, {"sort": "title"},
-    {"dir": "up"}, {"actor": ""}])
+    {"dir": "up"}, {"actor": "USA,\x00"}, {"type": "AGREE,HUG"}, {"factuality": "asserted,maybe"},
+    {"disputed": "perhaps"}])
 def test_bad_event_filters_are_422_with_a_clear_message(client, params):
     body = _error(client.get("/api/events", params=params), 422)
     name = next(iter(params))
@@ -249,3 +256,169 @@ def test_unknown_api_paths_answer_json_and_pages_answer_html(client):
 def test_hostile_article_is_served_as_data(client, ids):
     doc = client.get(f"/api/articles/{ids['articles']['hostile-1']}").json()
     assert doc["text"].startswith(XSS)
+
+
+# -- the workbench additions (issue 16) -------------------------------------------------
+
+@pytest.mark.parametrize(("method", "path", "status"), [
+    ("get", "/api/nothing", 404), ("get", "/api/events/999", 404),
+    ("delete", "/api/articles", 405), ("get", "/api/events/1.0", 422),
+    ("get", "/api/events", 422)])
+def test_every_api_error_has_a_detail_list(client, method, path, status):
+    params = {"since": "soon"} if path == "/api/events" else None
+    body = _error(getattr(client, method)(path, params=params), status)
+    assert isinstance(body["detail"], list) and body["detail"]
+    for entry in body["detail"]:
+        assert set(entry) == {"loc", "msg", "type"} and entry["msg"]
+
+
+def test_too_large_bodies_have_a_detail_too(client):
+    blob = json.dumps({"text": "b" * 1_100_000}).encode()
+    body = _error(client.post("/api/code", content=blob,
+                              headers={"content-type": "application/json"}), 413)
+    assert body["detail"] == [{"loc": ["body"], "msg": body["message"], "type": "too_large"}]
+
+
+@pytest.mark.parametrize("value", ["1.0", "+1", "1e0", "0x1", " 1", "\u0661"])
+def test_ids_are_digits_only(client, ids, value):
+    for path in (f"/api/events/{value}", f"/api/articles/{value}"):
+        body = _error(client.get(path), 422)
+        assert body["detail"][0]["loc"][0] == "path"
+    assert client.get(f"/events/{value}").status_code == 422  # the pages too
+
+
+def test_list_parameters_split_on_commas_like_the_pages(client):
+    def ids_of(**params):
+        return [e["id"] for e in client.get("/api/events", params=params).json()["items"]]
+
+    both = ids_of(actor=["USA", "CHN"])
+    assert both and ids_of(actor="USA,CHN") == both == ids_of(actor="USA, CHN")
+    assert ids_of(type="AGREE,SANCTION") == ids_of(type=["AGREE", "SANCTION"])
+    assert ids_of(factuality="asserted,reported") == ids_of(factuality=["asserted", "reported"])
+    # the events page reads actor=USA,CHN as the same two actors
+    page = client.get("/events", params={"actor": "USA,CHN"}).text
+    assert re.findall(r'data-event-id="(\d+)"', page) == [str(i) for i in both]
+
+
+def test_factuality_is_asserted_unless_asked(client):
+    def facts(**params):
+        return {e["factuality"] for e in client.get(
+            "/api/events", params=params).json()["items"]}
+
+    assert facts() == {"asserted"}
+    assert "reported" in facts(factuality="any")
+    assert facts(factuality="reported") == {"reported"}
+
+
+def test_token_is_checked_before_the_body(make_client, monkeypatch):
+    monkeypatch.setenv("PARLEY_TOKEN", "t0ken")
+    c = make_client()
+    for kwargs in ({"content": b"{not json", "headers": {"content-type": "application/json"}},
+                   {"json": {"unknown": 1}},
+                   {"content": json.dumps({"text": "b" * 1_100_000}).encode(),
+                    "headers": {"content-type": "application/json"}}):
+        r = c.post("/api/code", **kwargs)
+        assert _error(r, 401)["error"] == "unauthorized", kwargs.get("json")
+        assert r.headers["www-authenticate"] == "Bearer"
+    good = {"Authorization": "Bearer t0ken"}
+    assert c.post("/api/code", json={"unknown": 1}, headers=good).status_code == 422
+
+
+def test_event_filters_by_place_disputed_and_text(client, ids):
+    def ids_of(**params):
+        body = client.get("/api/events", params={"factuality": "any", **params}).json()
+        return {e["id"] for e in body["items"]}
+
+    assert ids["deal"] in ids_of(place="nairobi") and ids_of(place="nairobi") == ids_of(
+        place="KEN") | (ids_of(place="nairobi") & ids_of(place="KEN"))
+    assert ids_of(place="Beijing") and not ids_of(place="Beijing") & ids_of(place="Nairobi")
+    disputed = ids_of(disputed="true")
+    assert ids["deal"] in disputed and not disputed & ids_of(disputed="false")
+    assert ids_of(q="railway") >= {ids["deal"]}  # words of the evidence sentence
+    assert ids_of(q="Treasury") and ids_of(q="treasury") == ids_of(q="Treasury")
+    assert ids_of(q="%") == set() and ids_of(q="no such words anywhere") == set()
+
+
+def test_event_items_carry_their_trigger_and_evidence(client, ids):
+    items = client.get("/api/events", params={"limit": 200}).json()["items"]
+    deal = next(e for e in items if e["id"] == ids["deal"])
+    assert deal["trigger"] == "agreed"
+    assert "railway" in deal["evidence"]["text"]
+    assert deal["trigger"] in deal["evidence"]["text"]
+
+
+@pytest.mark.parametrize("params", [{}, {"factuality": "any", "sort": "score", "dir": "asc"},
+                                    {"actor": "USA,CHN"}, {"place": "Nairobi"}])
+def test_csv_download_is_the_api_list_of_the_same_filter(client, params):
+    listed = client.get("/api/events", params={**params, "limit": 200}).json()["items"]
+    r = client.get("/api/events.csv", params=params)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert [int(row["id"]) for row in rows] == [e["id"] for e in listed]
+    for row, e in zip(rows, listed, strict=True):
+        assert row["type"] == e["type"] and row["factuality"] == e["factuality"]
+        assert row["ref_date"] == (e["ref_date"] or "")
+        assert row["trigger"] == (e["trigger"] or "")
+        assert row["evidence"] == (e["evidence"]["text"] if e["evidence"] else "")
+
+
+def test_parquet_download_holds_the_same_rows(client):
+    import pyarrow.parquet as pq
+
+    r = client.get("/api/events.parquet", params={"factuality": "any"})
+    assert r.status_code == 200
+    table = pq.read_table(io.BytesIO(r.content))
+    listed = client.get("/api/events", params={"factuality": "any", "limit": 200}).json()
+    assert table.column("id").to_pylist() == [str(e["id"]) for e in listed["items"]]
+    _error(client.get("/api/events.parquet", params={"since": "never"}), 422)
+
+
+def test_map_points_are_one_per_geolocated_place(client):
+    body = client.get("/api/map").json()
+    events = client.get("/api/events", params={"limit": 200}).json()["items"]
+    places = {(e["place_name"], e["lat"], e["lon"]) for e in events if e["lat"] is not None}
+    assert {(p["name"], p["lat"], p["lon"]) for p in body["points"]} == places
+    assert len(body["points"]) == len(places)
+    assert body["events"] == sum(1 for e in events if e["lat"] is not None)
+    nairobi = next(p for p in body["points"] if p["name"] == "Nairobi")
+    assert nairobi["events"] == sum(
+        nairobi[k] for k in ("verbal_cooperation", "material_cooperation", "verbal_conflict",
+                             "material_conflict"))
+
+
+def test_actor_profile(client):
+    usa = client.get("/api/actors/USA").json()
+    assert usa["name"] == "United States" and usa["country"] == "USA"
+    assert "country:USA" in usa["kb_ids"]
+    assert {c["key"] for c in usa["counterparts"]} >= {"CHN"}
+    assert usa["first_seen"] <= usa["last_seen"]
+    assert sum(t["events"] for t in usa["by_type"]) == usa["events"] == sum(
+        m["total"] for m in usa["months"])
+    assert _error(client.get("/api/actors/Nobody%20at%20all"), 404)["error"] == "not_found"
+
+
+def test_conflicts_filter_by_kind_scope_actor_and_event(client, ids):
+    def kinds(**params):
+        return {(c["scope"], c["kind"]) for c in client.get(
+            "/api/conflicts", params=params).json()["items"]}
+
+    assert kinds(kind="date") == {("reports", "date")}
+    assert kinds(scope="document") == {("document", "participants")}
+    assert kinds(actor="UGA") == {("reports", "date")}
+    assert kinds(actor="SOM") == {("document", "participants")}
+    assert kinds(event=ids["deal"]) == {("reports", "date")}
+    assert kinds(since="2025-01-01") == set()
+    _error(client.get("/api/conflicts", params={"scope": "everything"}), 422)
+
+
+def test_dyad_series_counts_asserted_events_by_default(client):
+    def event_ids(**params):
+        body = client.get("/api/dyad", params={"a": "USA", "b": "CHN", **params}).json()
+        return {i for p in body["periods"] for i in p["events"]}
+
+    asserted = event_ids()
+    assert asserted and asserted == event_ids(factuality="asserted")
+    assert event_ids(factuality="reported") == set()
+    assert event_ids(factuality="any") >= asserted
+    for eid in asserted:
+        assert client.get(f"/api/events/{eid}").json()["event"]["factuality"] == "asserted"

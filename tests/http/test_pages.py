@@ -78,7 +78,8 @@ def test_events_table_filters_sorts_and_links(client, ids):
     rows = re.findall(r'<td class="num"><a href="/events/(\d+)">', page)
     assert len(rows) == 3
     assert 'data-testid="sort-score"' in page
-    assert re.search(r'href="/events\?actor=USA%2C\+CHN&amp;sort=date&amp;dir=desc"', page)
+    # newest first by default, so the date header offers oldest first
+    assert re.search(r'href="/events\?actor=USA%2C\+CHN&amp;sort=date&amp;dir=asc"', page)
     by_score = client.get("/events", params={"sort": "score", "dir": "desc"}).text
     assert 'aria-sort="descending"' in by_score
     deal_sources = re.search(rf'href="/events/{ids["deal"]}">.*?</tr>', by_score, re.S).group(0)
@@ -164,3 +165,95 @@ def test_static_assets_are_served_and_pages_load_nothing_else(client):
     for url in re.findall(r'(?:src|href)="([^"]+)"', page):
         assert not url.startswith(("http:", "https:", "//")), url
     assert "<script>" not in page  # no inline script anywhere
+
+
+# -- the workbench pages (issue 16) -----------------------------------------------------
+
+def test_events_table_is_newest_first_with_evidence_and_explained_markers(client, ids):
+    page = client.get("/events").text
+    shown = [int(i) for i in re.findall(r'data-event-id="(\d+)"', page)]
+    api = client.get("/api/events", params={"limit": 200}).json()["items"]
+    assert shown == [e["id"] for e in api]  # the same default order as the API
+    dates = [e["ref_date"] for e in api]
+    assert dates == sorted(dates, reverse=True)
+    row = re.search(rf'data-event-id="{ids["deal"]}">.*?</tr>', page, re.S).group(0)
+    assert '<mark class="h-trigger">agreed</mark>' in row and "railway" in row
+    assert f'href="/conflicts?event={ids["deal"]}"' in row  # the disputed marker
+    assert 'data-testid="markers"' in page and "the reports behind the event disagree" in page
+    assert 'href="/api/events.csv"' in page and 'href="/api/events.parquet"' in page
+
+
+def test_events_table_download_links_carry_the_filter(client):
+    page = client.get("/events", params={"actor": "USA", "q": "talks",
+                                         "factuality": "any", "offset": 0}).text
+    link = html.unescape(re.search(r'href="(/api/events\.csv[^"]*)"', page).group(1))
+    assert link == "/api/events.csv?actor=USA&q=talks&factuality=any"
+    page = client.get("/events", params={"disputed": "maybe", "factuality": "perhaps"})
+    assert page.status_code == 422
+    text = html.unescape(page.text)
+    assert "disputed: 'maybe'" in text and "factuality: 'perhaps'" in text
+
+
+def test_conflicts_page_quotes_both_accounts_side_by_side(client, ids):
+    page = client.get("/conflicts", params={"kind": "date"}).text
+    card = re.search(r'<li class="conflict-card".*?</li>\s*(?=<li class="conflict-card"|</ol>)',
+                     page, re.S).group(0)
+    sides = re.findall(r'<section class="side".*?</section>', card, re.S)
+    assert len(sides) == 2
+    text = html.unescape(re.sub(r"<[^>]+>", "", " ".join(sides)))
+    assert "Tuesday" in text and "Wednesday" in text
+    assert "Kenya, Uganda agree on railway" in text and "Railway deal struck" in text
+    assert "published 2024-03-06" in text and "published 2024-03-07" in text
+    assert re.search(r'class="h-date"[^>]*>Tuesday<', card)  # the spans highlighted
+    assert f'href="/events/{ids["deal"]}"' in card
+    assert client.get("/conflicts", params={"actor": "SOM"}).text.count(
+        'class="conflict-card"') == 1
+    assert client.get("/conflicts", params={"since": "soon"}).status_code == 422
+
+
+def test_article_page_lists_conflicts_before_the_text(client, ids):
+    page = client.get(f"/articles/{ids['articles']['nation-1']}").text
+    assert page.index('data-testid="conflicts"') < page.index('data-testid="doc-text"')
+    assert page.index('data-testid="event-panel"') < page.index('data-testid="event-e1"')
+
+
+def test_actors_pages(client):
+    page = client.get("/actors", params={"q": "ugan"}).text
+    assert 'href="/actors/UGA"' in page and "Kenya" not in page
+    actor = client.get("/actors/USA")
+    assert actor.status_code == 200
+    fields = re.search(r'data-testid="actor-fields".*?</dl>', actor.text, re.S).group(0)
+    assert "country:USA" in fields and ">USA<" in fields
+    assert 'href="/actors/CHN"' in actor.text and 'data-testid="dyad-chart"' in actor.text
+    assert re.search(r'href="/events\?actor=USA&amp;type=SANCTION', actor.text)
+    assert client.get("/actors/No%20such%20actor").status_code == 404
+
+
+def test_map_page_draws_one_point_per_place(client):
+    page = client.get("/map").text
+    places = re.findall(r'<a href="[^"]*" class="point" data-place="([^"]*)"', page)
+    api = client.get("/api/map").json()["points"]
+    assert sorted(places) == sorted(p["name"] for p in api) and len(places) == 2
+    assert 'class="land" d="M' in page
+    assert len(client.get("/map", params={"place": "Beijing"}).text.split('class="point"')) == 2
+    assert client.get("/map", params={"since": "tomorrow"}).status_code == 422
+
+
+def test_dyad_page_offers_pairs_and_filters_factuality(client):
+    empty = client.get("/dyad").text
+    assert '<datalist id="actor-choices">' in empty and '<option value="USA">' in empty
+    assert 'data-testid="dyad-pairs"' in empty
+    page = client.get("/dyad", params={"a": "USA", "b": "CHN", "factuality": "reported"})
+    assert page.status_code == 200 and 'data-testid="no-events"' in page.text
+    assert client.get("/dyad", params={"a": "USA", "b": "CHN",
+                                       "factuality": "maybe"}).status_code == 422
+
+
+def test_home_page_dyad_counts_match_the_page_they_link_to(client):
+    page = client.get("/").text
+    rows = re.findall(r'<a href="/dyad\?a=(\w+)&amp;b=(\w+)&amp;by=month">[^<]*</a></td>\s*'
+                      r'<td class="num"><a [^>]*>(\d+)</a>', page)
+    assert rows
+    for a, b, n in rows:
+        dyad = client.get("/api/dyad", params={"a": a, "b": b}).json()
+        assert sum(p["total"] for p in dyad["periods"]) == int(n), (a, b)

@@ -4,12 +4,13 @@ SQLite and PostgreSQL (PostgreSQL with PARLEY_TEST_PG_URL, as tests/store does).
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 
 import pytest
 
 from parley.pipeline import code_batch
 from parley.store import open_store, queries
-from parley.store.queries import EVENT_SORTS, EventFilter
+from parley.store.queries import EVENT_SORTS, ConflictFilter, EventFilter
 from tests.helpers import PG_URL, REPORTS, pg_database
 
 
@@ -36,6 +37,25 @@ def _snapshot(conn) -> dict:
                                 for a in range(1, 8)]
     out["dyad"] = [(p.row, [e.id for e in p.events])
                    for p in queries.dyad_periods(conn, "USA", "CHN", by="week")]
+    # the workbench's queries (issue 16)
+    for name, flt in {"text": EventFilter(text="RAILWAY"), "text-like": EventFilter(text="_"),
+                      "place": EventFilter(places=("nairobi", "CHN")),
+                      "disputed": EventFilter(disputed=True),
+                      "asserted": EventFilter(factuality=("asserted",))}.items():
+        rows, total = queries.events_page(conn, flt, limit=200, descending=True)
+        out[f"events-{name}"] = ([r.id for r in rows], total)
+    out["sorted"] = [r.id for r in queries.events_sorted(conn, sort="score", descending=True)]
+    out["snippets"] = {k: asdict(v) for k, v in queries.event_snippets(conn, range(1, 20)).items()}
+    out["top-dyads"] = queries.top_dyads(conn, 20)
+    out["map"] = [asdict(p) for p in queries.map_points(conn)]
+    out["profile"] = asdict(queries.actor_profile(conn, "USA"))
+    out["actors-page"] = [asdict(r) for r in queries.participants_page(conn, q="a")[0]]
+    out["count"] = queries.participant_count(conn)
+    out["conflicts-filtered"] = [
+        [c.id for c in queries.conflicts_page(conn, f)[0]]
+        for f in (ConflictFilter(kinds=("date",)), ConflictFilter(actors=("SOM",)),
+                  ConflictFilter(since=date(2024, 3, 1), scopes=("reports",)))]
+    out["kinds"] = queries.conflict_kinds(conn)
     return out
 
 
@@ -70,3 +90,21 @@ def test_event_pages_count_and_sort(web_db):
         assert by_date == [r.id for r in queries.events(conn)]
         with pytest.raises(ValueError):
             queries.events_page(conn, sort="title")
+
+
+def test_top_dyads_counts_what_dyad_events_yields(web_db):
+    for flt in (None, EventFilter(factuality=("asserted",))):
+        with open_store(web_db, create=False) as store, store.read() as conn:
+            top = queries.top_dyads(conn, 50, flt)
+            assert top
+            for a, b, n in top:
+                assert len(list(queries.dyad_events(conn, a, b, flt=flt))) == n
+
+
+def test_events_sorted_streams_the_pages_in_order(web_db):
+    with open_store(web_db, create=False) as store, store.read() as conn:
+        for sort in EVENT_SORTS:
+            paged = [r.id for r in queries.events_page(conn, limit=200, sort=sort,
+                                                       descending=True)[0]]
+            assert [r.id for r in queries.events_sorted(conn, sort=sort,
+                                                        descending=True)] == paged

@@ -4,6 +4,7 @@ generated (short texts: hypothesis keeps strings small)."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -29,7 +30,13 @@ def test_openapi_schema_is_served_and_typed(client):
     assert "AGREE" in str(types["schema"])
     assert "Document" in doc["components"]["schemas"]
     assert "bearer" in str(doc["components"]["securitySchemes"]).lower()
-    assert client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
+    # /docs is Swagger UI from the package's own files, nothing from elsewhere
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    refs = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+    assert "/static/swagger-ui-bundle.js" in refs and "/static/swagger-ui.css" in refs
+    assert not [u for u in refs if u.startswith(("http:", "https:", "//"))]
+    assert client.get("/static/swagger-ui-bundle.js").status_code == 200
 
 
 def _operations(app):

@@ -4,10 +4,10 @@
 foreign database is a ``StoreError`` here, not at the first request) and serves:
 
 - ``/api/...``: the JSON API (``parley.http.api``), described by ``/openapi.json``;
-- ``/``, ``/articles``, ``/events``, ``/dyad``, ``/code``: the pages (``parley.http.pages``);
-- ``/static/...``: their CSS and JS.
-
-There is no ``/docs`` page: Swagger UI loads from a CDN, and nothing here does.
+- ``/``, ``/events``, ``/conflicts``, ``/actors``, ``/map``, ``/dyad``, ``/articles``,
+  ``/code``: the pages (``parley.http.pages``);
+- ``/docs``: Swagger UI over ``/openapi.json``, from the package's own copy (no CDN);
+- ``/static/...``: their CSS, JS, the map outline and Swagger UI's files.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from parley import __version__
+from parley.http.cache import AggregateCache
 from parley.http.errors import install_handlers
-from parley.http.security import MAX_BODY_BYTES, BodyLimit, SecurityHeaders
+from parley.http.security import MAX_BODY_BYTES, BodyLimit, SecurityHeaders, TokenGuard
 from parley.store.db import open_store
 
 
@@ -46,11 +47,14 @@ def create_app(db_url: str | None = None) -> FastAPI:
                               "fact tied to the words it rests on.")
     app.state.store = store
     app.state.token = os.environ.get("PARLEY_TOKEN") or None
+    app.state.cache = AggregateCache()
     app.include_router(api_router, prefix="/api", tags=["api"])
     app.include_router(web_router)
     app.mount("/static", StaticFiles(packages=[("parley.http", "static")]), name="static")
     install_handlers(app, render_error)
     # the last added runs first: the headers go on every answer, the 413 of the limit too
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    # the token before the body: a POST without it is refused before a byte is read
+    app.add_middleware(TokenGuard, token=app.state.token)
     app.add_middleware(SecurityHeaders)
     return app

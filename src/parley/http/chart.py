@@ -17,8 +17,10 @@ from parley.fuse.dyads import PeriodRow
 
 QUADS = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
          4: "material conflict"}
-# periods drawn at most; a longer span shows only the periods that have events
-MAX_FILLED = 120
+# slots drawn at most: every period from the first to the last keeps its place (so
+# 2019, 2024 and 2025 are never drawn side by side); beyond this, ``dyad_chart`` is
+# asked for a coarser period by the page (``coarser``)
+MAX_SLOTS = 800
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 52, 52, 20, 40
 SCORE_MAX = 10.0
@@ -59,7 +61,7 @@ class Chart:
     bottom: float
     bars: list[Bar]
     points: list[Point]
-    line: str  # polyline points "x,y x,y"
+    lines: list[str]  # polyline points "x,y x,y", one per run of adjacent periods
     count_ticks: list[Tick]
     score_ticks: list[Tick]
     x_ticks: list[Tick]
@@ -97,16 +99,32 @@ def _next(start: date, by: str) -> date:
     return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+def n_slots(rows: Sequence[PeriodRow], by: str) -> int:
+    """How many periods lie from the first row's to the last's, both included."""
+    if not rows:
+        return 0
+    first, last = rows[0].start, rows[-1].start
+    if by == "day":
+        return (last - first).days + 1
+    if by == "week":
+        return (last - first).days // 7 + 1
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def coarser(rows: Sequence[PeriodRow], by: str) -> str | None:
+    """The next coarser period when ``by`` would need more than ``MAX_SLOTS`` slots."""
+    if n_slots(rows, by) <= MAX_SLOTS or by == "month":
+        return None
+    return "week" if by == "day" else "month"
+
+
 def _slots(rows: Sequence[PeriodRow], by: str) -> list[date]:
-    """Every period from the first to the last, or only those with events when the
-    span is too long to draw one slot each."""
+    """Every period from the first to the last: empty periods keep their place."""
     if not rows:
         return []
     starts = [rows[0].start]
-    while starts[-1] < rows[-1].start and len(starts) <= MAX_FILLED:
+    while starts[-1] < rows[-1].start:
         starts.append(_next(starts[-1], by))
-    if len(starts) > MAX_FILLED:
-        return [r.start for r in rows]
     return starts
 
 
@@ -141,6 +159,8 @@ def dyad_chart(rows: Sequence[PeriodRow], by: str, *, title: str = "") -> Chart:
     # leave every label room: ~6.5 px a character at 11 px
     every = max(1, -(-int(12 * 6.5 + 10) // max(1, int(slot_w))))
     previous: date | None = None
+    runs: list[list[Point]] = []
+    last_i = -2
     for i, start in enumerate(slots):
         cx = LEFT + slot_w * (i + 0.5)
         if i % every == 0:
@@ -160,15 +180,28 @@ def dyad_chart(rows: Sequence[PeriodRow], by: str, *, title: str = "") -> Chart:
                             height=round(y0 - y1, 1), quad=quad, href="#" + period_id(start),
                             title=f"{period_label(start, by)}: {n} {QUADS[quad]}"))
             level += n
-        points.append(Point(x=round(cx, 1), y=round(y_score(row.mean_score), 1),
-                            title=f"{period_label(start, by)}: mean score "
-                                  f"{row.mean_score:g} over {row.total} events"))
+        point = Point(x=round(cx, 1), y=round(y_score(row.mean_score), 1),
+                      title=f"{period_label(start, by)}: mean score "
+                            f"{row.mean_score:g} over {row.total} events")
+        points.append(point)
+        # the score line joins adjacent periods only: an empty period breaks it
+        if i == last_i + 1:
+            runs[-1].append(point)
+        else:
+            runs.append([point])
+        last_i = i
     count_ticks = [Tick(x=LEFT - 8, y=round(y_count(n), 1), label=str(n))
                    for n in range(0, top_count + 1, step)]
     score_ticks = [Tick(x=WIDTH - RIGHT + 8, y=round(y_score(v), 1), label=f"{v:+g}" if v
                         else "0") for v in (-10, -5, 0, 5, 10)]
     return Chart(width=WIDTH, height=HEIGHT, left=LEFT, right=WIDTH - RIGHT, top=TOP,
                  bottom=bottom, bars=bars, points=points,
-                 line=" ".join(f"{p.x},{p.y}" for p in points), count_ticks=count_ticks,
+                 lines=[" ".join(f"{p.x},{p.y}" for p in run) for run in runs if len(run) > 1],
+                 count_ticks=count_ticks,
                  score_ticks=score_ticks, x_ticks=x_ticks, zero_y=round(y_score(0), 1),
                  title=title)
+
+
+def period_end(start: date, by: str) -> date:
+    """The last day of the period that starts on ``start``."""
+    return _next(start, by) - timedelta(days=1)

@@ -1,5 +1,10 @@
 """API errors: one JSON shape, ``{"error": code, "message": text, "detail": [...]}``.
 
+``detail`` is always a list of ``{"loc": [...], "msg": text, "type": code}``: one entry
+per invalid field for a 422, one entry naming the request part for every other error
+(``["path"]`` for a 404, ``["method"]`` for a 405, ``["body"]`` for a 413, ``["header",
+"authorization"]`` for a 401), so a client reads every error the same way.
+
 Route handlers raise ``ApiError``; ``install_handlers`` turns it, FastAPI's validation
 errors and Starlette's HTTP errors into that shape for ``/api`` and into the HTML error
 page for the web views. A ``ParleyError`` from coding keeps its own code (E002, ...).
@@ -25,14 +30,34 @@ _STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404:
                  422: "invalid_request", 503: "unavailable"}
 
 
+# the request part an error is about, by status (the ``loc`` of its one detail entry)
+_LOCS = {401: ["header", "authorization"], 404: ["path"], 405: ["method"], 413: ["body"],
+         400: ["header", "content-length"]}
+
+
+def error_detail(status: int, error: str, message: str,
+                 loc: list[str] | None = None) -> list[dict[str, Any]]:
+    """The one-entry ``detail`` of an error that is not a field validation."""
+    return [{"loc": loc if loc is not None else _LOCS.get(status, []), "msg": message,
+             "type": error}]
+
+
+def error_body(status: int, error: str, message: str,
+               detail: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The JSON body of every API error (the middleware's 401/413 use it too)."""
+    return {"error": error, "message": message,
+            "detail": detail if detail is not None else error_detail(status, error, message)}
+
+
 class ApiError(Exception):
     def __init__(self, status: int, message: str, *, error: str | None = None,
-                 headers: dict[str, str] | None = None):
+                 headers: dict[str, str] | None = None, loc: list[str] | None = None):
         super().__init__(message)
         self.status = status
         self.error = error or _STATUS_CODES.get(status, "error")
         self.message = message
         self.headers = headers
+        self.loc = loc
 
 
 def from_parley(exc: ParleyError) -> ApiError:
@@ -69,10 +94,8 @@ def validation_message(errors: list[dict[str, Any]]) -> str:
 
 def _json(status: int, error: str, message: str, detail: list | None = None,
           headers: dict[str, str] | None = None) -> JSONResponse:
-    body: dict[str, Any] = {"error": error, "message": message}
-    if detail is not None:
-        body["detail"] = detail
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(error_body(status, error, message, detail), status_code=status,
+                        headers=headers)
 
 
 def install_handlers(app: FastAPI, render_error) -> None:
@@ -89,7 +112,8 @@ def install_handlers(app: FastAPI, render_error) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
-        return answer(request, exc.status, exc.error, exc.message, headers=exc.headers)
+        detail = error_detail(exc.status, exc.error, exc.message, exc.loc)
+        return answer(request, exc.status, exc.error, exc.message, detail, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -101,6 +125,10 @@ def install_handlers(app: FastAPI, render_error) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"nothing at {request.url.path[:200]}"
+        elif exc.status_code == 405 and message == "Method Not Allowed":
+            message = f"{request.method} is not allowed on {request.url.path[:200]}"
         return answer(request, exc.status_code, _STATUS_CODES.get(exc.status_code, "error"),
                       message, headers=dict(exc.headers) if exc.headers else None)
 

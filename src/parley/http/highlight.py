@@ -239,3 +239,18 @@ def article_view(doc: Document, *, article_id: int | None = None, stored: Iterab
     counts = {k: sum(1 for m in marks if m.kind == k) for k in STYLED}
     return ArticleView(segments=segments(doc.text, marks), events=event_lines(doc, fused),
                        conflicts=conflicts, data=event_data(doc, fused), counts=counts)
+
+
+def window_segments(doc: Document, start: int, end: int) -> list[Segment]:
+    """The characters ``start``-``end`` of a document cut like the article view (same
+    kinds, same ids), for quoting one side of a conflict with its spans highlighted.
+    Segment offsets stay those of the whole text."""
+    start, end = max(0, start), min(len(doc.text), end)
+    marks = [Mark(max(m.start, start) - start, min(m.end, end) - start, m.kind, m.ref)
+             for m in document_marks(doc) if m.start < end and m.end > start
+             and m.kind != "sentence"]
+    out = segments(doc.text[start:end], marks)
+    for seg in out:
+        seg.start += start
+        seg.end += start
+    return out

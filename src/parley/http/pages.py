@@ -7,6 +7,7 @@ page with the message next to the form (status 422) instead of a bare error.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -14,26 +15,34 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from parley.errors import InputTooLarge, ParleyError
-from parley.http.api import reading
-from parley.http.chart import QUADS, dyad_chart, period_id, period_label
+from parley.http.api import event_filter, factualities, reading
+from parley.http.cache import cached
+from parley.http.chart import QUADS, coarser, dyad_chart, period_end, period_id, period_label
 from parley.http.coding import code_pasted
 from parley.http.errors import ApiError
-from parley.http.highlight import STYLED, anchor_id, article_view
-from parley.http.schemas import MAX_CODE_CHARS, MAX_ID, MAX_OFFSET
+from parley.http.highlight import STYLED, anchor_id, article_view, window_segments
+from parley.http.schemas import MAX_CODE_CHARS, MAX_ID, MAX_OFFSET, IdValue, split_list
 from parley.http.security import token_ok
-from parley.http.templating import templates
+from parley.http.templating import templates, url_with
+from parley.http.worldmap import HEIGHT as MAP_HEIGHT
+from parley.http.worldmap import WIDTH as MAP_WIDTH
+from parley.http.worldmap import land_path, project
 from parley.ingest.dates import parse_date
 from parley.knowledge import plover_table
 from parley.model import FACTUALITIES, PLOVER_TYPES, Document
 from parley.store import queries
-from parley.store.queries import EVENT_SORTS, EventFilter
+from parley.store.queries import EVENT_SORTS, ConflictFilter, EventFilter
 
 router = APIRouter(default_response_class=HTMLResponse, tags=["html"])
 
 FACTUALITY = FACTUALITIES
 PAGE = 50
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+CONFLICT_PAGE = 25
+PER_PERIOD = 10  # events listed under each period of the dyad chart, at most
+MAX_LISTED = 300
+Id = Annotated[IdValue, Path(ge=1, le=MAX_ID)]
 Strs = Annotated[list[str], Query()]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -53,9 +62,7 @@ def form_date(value: str | None, name: str, errors: list[str]) -> date | None:
         return None
 
 
-def _split(values: list[str]) -> list[str]:
-    """Repeated parameters, each also split on commas ("USA, CHN")."""
-    return [p.strip() for v in values for p in v.split(",") if p.strip()]
+_split = split_list  # the API's splitting: "USA, CHN" is two actors in both
 
 
 def _clean(value: str, limit: int = 200) -> str:
@@ -67,15 +74,16 @@ def index(request: Request) -> HTMLResponse:
     with reading(request) as conn:
         counts = queries.counts(conn)
         recent, _ = queries.articles_page(conn, limit=10, newest_first=True)
-        dyads = queries.top_dyads(conn, 10)
-        _, n_actors = queries.participants_page(conn, limit=1)
+        # asserted events, as the dyad page each row links to counts them
+        dyads = cached(request, conn, ("top_dyads", 10, ("asserted",)),
+                       lambda: queries.top_dyads(conn, 10, EventFilter(factuality=("asserted",))))
+        n_actors = queries.participant_count(conn)
     return render(request, "index.html", counts=counts, recent=recent, dyads=dyads,
                   n_actors=n_actors)
 
 
 @router.get("/articles", summary="Stored articles")
-def articles_list(request: Request, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0
-                  ) -> HTMLResponse:
+def articles_list(request: Request, offset: Offset = 0) -> HTMLResponse:
     with reading(request) as conn:
         rows, total = queries.articles_page(conn, limit=PAGE, offset=offset,
                                             newest_first=True)
@@ -95,65 +103,119 @@ def article_page(request: Request, article_id: Id) -> HTMLResponse:
         stored = queries.article_conflicts(conn, article_id)
         others = sorted({e["article_id"] for c in stored for e in c.evidence} - {article_id})
         texts = queries.article_texts(conn, others)
-        titles = {}
-        for other in others:
-            row = queries.article(conn, other)
-            if row is not None:
-                titles[other] = row.title or row.doc_id
+        titles = {aid: row.title or row.doc_id
+                  for aid, row in queries.article_rows(conn, others).items()}
     view = article_view(doc, article_id=article_id, stored=stored, titles=titles,
                         texts=texts, fused=fused)
     return render(request, "article.html", meta=meta, doc=doc, view=view, kinds=STYLED)
 
 
-def _event_query(request: Request, actor: list[str], type: list[str], since: str | None,
-                 until: str | None, factuality: list[str], sort: str | None,
-                 dir: str | None) -> tuple[EventFilter, str, bool, dict[str, Any], list[str]]:
+@dataclass(frozen=True)
+class EventQuery:
+    """The events table's (and the map's) parameters, parsed as the API parses them."""
+
+    flt: EventFilter
+    sort: str
+    descending: bool
+    form: dict[str, Any]
+    errors: list[str]
+    params: list[tuple[str, str]]  # the query string, for links and downloads
+
+    def api_query(self, **changes: Any) -> str:
+        """The same filter as a query string of ``/api/events`` (and its downloads)."""
+        return url_with("", self.params, offset=None, **changes)
+
+
+DISPUTED = {"": None, "true": True, "false": False}
+
+
+def event_query(request: Request) -> EventQuery:
+    """Read the filters from the query string: repeated or comma-separated values,
+    factuality asserted unless given ('any' for all), newest first."""
+    qp = request.query_params
     errors: list[str] = []
-    actors = [_clean(a) for a in _split(actor)]
-    types = [t.upper() for t in _split(type)]
+    actors = [_clean(a) for a in _split(qp.getlist("actor"))]
+    types = [t.upper() for t in _split(qp.getlist("type"))]
     for t in types:
         if t not in PLOVER_TYPES:
             errors.append(f"type: {t[:40]!r} is not a PLOVER type")
-    facts = _split(factuality)
+    facts = _split(qp.getlist("factuality"))
     for f in facts:
-        if f not in FACTUALITY:
-            errors.append(f"factuality: {f[:40]!r} is not one of {', '.join(FACTUALITY)}")
+        if f not in (*FACTUALITY, "any"):
+            errors.append(f"factuality: {f[:40]!r} is not one of {', '.join(FACTUALITY)}, any")
+    places = [_clean(p) for p in _split(qp.getlist("place"))]
+    disputed_s = (qp.get("disputed") or "").strip().lower()
+    if disputed_s not in DISPUTED:
+        errors.append(f"disputed: {disputed_s[:20]!r} is not true or false")
+    text = _clean((qp.get("q") or "").strip())
+    since, until = qp.get("since") or None, qp.get("until") or None
     d_since = form_date(since, "since", errors)
     d_until = form_date(until, "until", errors)
-    sort_key = sort if sort in EVENT_SORTS else "date"
-    descending = dir == "desc"
+    sort = qp.get("sort") or "date"
+    if sort not in EVENT_SORTS:
+        errors.append(f"sort: {sort[:20]!r} is not one of {', '.join(EVENT_SORTS)}")
+        sort = "date"
+    direction = qp.get("dir") or "desc"
+    if direction not in ("asc", "desc"):
+        errors.append(f"dir: {direction[:20]!r} is not asc or desc")
+        direction = "desc"
+    flt = event_filter([a for a in actors if a], [t for t in types if t in PLOVER_TYPES],
+                       d_since, d_until, [f for f in facts if f in (*FACTUALITY, "any")],
+                       place=places, disputed=DISPUTED.get(disputed_s), text=text or None)
     form = {"actor": ", ".join(actors), "type": types, "since": since or "",
-            "until": until or "", "factuality": facts}
-    flt = EventFilter(actors=tuple(actors), types=tuple(t for t in types if t in PLOVER_TYPES),
-                      since=d_since, until=d_until,
-                      factuality=tuple(f for f in facts if f in FACTUALITY))
-    return flt, sort_key, descending, form, errors
+            "until": until or "", "factuality": list(flt.factuality) or ["any"],
+            "place": ", ".join(places), "disputed": disputed_s, "q": text}
+    params = [(k, v) for k, v in qp.multi_items() if k != "offset"]
+    return EventQuery(flt=flt, sort=sort, descending=direction == "desc", form=form,
+                      errors=errors, params=params)
+
+
+def _source_links(conn, ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    srcs: dict[int, list[tuple[int, str]]] = {}
+    for eid, items in queries.sources(conn, ids).items():
+        seen: dict[int, str] = {}
+        for item in items:
+            seen.setdefault(item["article_id"], item["title"] or item["doc_id"])
+        srcs[eid] = list(seen.items())
+    return srcs
+
+
+def snippet_parts(snip: queries.Snippet | None, width: int = 70) -> tuple[str, str, str]:
+    """The evidence sentence around its trigger, cut to ``width`` characters a side."""
+    if snip is None:
+        return "", "", ""
+    before, trig, after = _quote_parts(snip.sentence, snip.trigger)
+    before = " ".join(before.split())
+    after = " ".join(after.split())
+    if len(before) > width:
+        before = "…" + before[-width:].lstrip()
+    if len(after) > width:
+        after = after[:width].rstrip() + "…"
+    return before + (" " if before and before[-1] != " " and trig else ""), trig, (
+        (" " if after and trig and not after.startswith((".", ",", ";", ":")) else "")
+        + after)
 
 
 @router.get("/events", summary="Events table")
-def events_table(request: Request, actor: Strs = [], type: Strs = [],  # noqa: B006
-                 since: str | None = None, until: str | None = None,
-                 factuality: Strs = [], sort: str | None = None,  # noqa: B006
-                 dir: str | None = None,
-                 offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> HTMLResponse:
-    flt, sort_key, descending, form, errors = _event_query(
-        request, actor, type, since, until, factuality, sort, dir)
+def events_table(request: Request, offset: Offset = 0) -> HTMLResponse:
+    eq = event_query(request)
     rows: list[queries.EventRecord] = []
     total = 0
     srcs: dict[int, list[tuple[int, str]]] = {}
-    if not errors:
+    snippets: dict[int, queries.Snippet] = {}
+    if not eq.errors:
         with reading(request) as conn:
-            rows, total = queries.events_page(conn, flt, limit=PAGE, offset=offset,
-                                              sort=sort_key, descending=descending)
-            for eid, items in queries.sources(conn, [r.id for r in rows]).items():
-                seen: dict[int, str] = {}
-                for item in items:
-                    seen.setdefault(item["article_id"], item["title"] or item["doc_id"])
-                srcs[eid] = list(seen.items())
-    return render(request, "events.html", status=422 if errors else 200, rows=rows,
-                  total=total, offset=offset, page=PAGE, srcs=srcs, form=form, errors=errors,
-                  sort=sort_key, descending=descending, types=PLOVER_TYPES,
-                  factualities=FACTUALITY, params=list(request.query_params.multi_items()))
+            rows, total = queries.events_page(conn, eq.flt, limit=PAGE, offset=offset,
+                                              sort=eq.sort, descending=eq.descending)
+            ids = [r.id for r in rows]
+            srcs = _source_links(conn, ids)
+            snippets = queries.event_snippets(conn, ids)
+    return render(request, "events.html", status=422 if eq.errors else 200, rows=rows,
+                  total=total, offset=offset, page=PAGE, srcs=srcs, snippets=snippets,
+                  snippet_parts=snippet_parts, form=eq.form, errors=eq.errors, sort=eq.sort,
+                  descending=eq.descending, types=PLOVER_TYPES, factualities=FACTUALITY,
+                  params=list(request.query_params.multi_items()),
+                  api_query=eq.api_query())
 
 
 def _quote_parts(sentence: queries.Quote, trigger: queries.Quote) -> tuple[str, str, str]:
@@ -177,21 +239,179 @@ def event_page(request: Request, event_id: Id) -> HTMLResponse:
 
 
 @router.get("/dyad", summary="Dyad page")
-def dyad_page(request: Request, a: str = "", b: str = "", by: str = "month") -> HTMLResponse:
+def dyad_page(request: Request, a: str = "", b: str = "", by: str = "month",
+              factuality: Strs = []) -> HTMLResponse:  # noqa: B006
     a, b = _clean(a.strip()), _clean(b.strip())
     errors = [] if by in ("day", "week", "month") else [
         f"by: {by[:20]!r} is not day, week or month"]
+    facts = _split(factuality)
+    errors += [f"factuality: {f[:40]!r} is not one of {', '.join(FACTUALITY)}, any"
+               for f in facts if f not in (*FACTUALITY, "any")]
+    flt = EventFilter(factuality=factualities(facts))
     periods: list[queries.PeriodEvents] = []
     chart = None
-    if a and b and not errors:
-        with reading(request) as conn:
-            periods = queries.dyad_periods(conn, a, b, by=by)  # type: ignore[arg-type]
-        if periods:
-            chart = dyad_chart([p.row for p in periods], by,
-                               title=f"{a} – {b}: events per {by} and mean PLOVER score")
+    shown_by = by
+    with reading(request) as conn:
+        choices = cached(request, conn, ("choices", 300),
+                         lambda: queries.participants_page(conn, limit=300)[0])
+        pairs = cached(request, conn, ("top_dyads", 12, flt.factuality),
+                       lambda: queries.top_dyads(conn, 12, flt)) if not (a and b) else []
+        if a and b and not errors:
+            records = list(queries.dyad_events(conn, a, b, flt=flt))
+            periods = queries.periods_of(records, by)  # type: ignore[arg-type]
+            # too many periods to draw one slot each: chart and list by a coarser one
+            while (wider := coarser([p.row for p in periods], shown_by)) is not None:
+                shown_by = wider
+                periods = queries.periods_of(records, shown_by)  # type: ignore[arg-type]
+    if periods:
+        chart = dyad_chart([p.row for p in periods], shown_by,
+                           title=f"{a} – {b}: events per {shown_by} and mean PLOVER score")
     return render(request, "dyad.html", status=422 if errors else 200, a=a, b=b, by=by,
-                  periods=periods, chart=chart, errors=errors, quads=QUADS,
-                  period_id=period_id, period_label=period_label)
+                  shown_by=shown_by, periods=periods, chart=chart, errors=errors,
+                  quads=QUADS, period_id=period_id, period_label=period_label,
+                  choices=choices, pairs=pairs, factualities=FACTUALITY,
+                  # about MAX_LISTED events in all below the chart, at least one a period
+                  per_period=max(1, min(PER_PERIOD, MAX_LISTED // max(1, len(periods)))),
+                  period_end=period_end,
+                  factuality=list(flt.factuality) or ["any"])
+
+
+# -- conflicts --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ConflictSide:
+    article: queries.ArticleRow | None
+    article_id: int
+    start: int
+    end: int
+    segments: list[Any]
+    href: str
+
+
+@router.get("/conflicts", summary="Conflicts page")
+def conflicts_list(request: Request, kind: Strs = [], actor: Strs = [],  # noqa: B006
+                   scope: Strs = [], since: str | None = None,  # noqa: B006
+                   until: str | None = None,
+                   event: Annotated[IdValue | None, Query(ge=1, le=MAX_ID)] = None,
+                   offset: Offset = 0) -> HTMLResponse:
+    errors: list[str] = []
+    kinds = _split(kind)
+    scopes = _split(scope)
+    errors += [f"scope: {x[:20]!r} is not document or reports" for x in scopes
+               if x not in ("document", "reports")]
+    actors = [_clean(x) for x in _split(actor)]
+    d_since = form_date(since, "since", errors)
+    d_until = form_date(until, "until", errors)
+    flt = ConflictFilter(kinds=tuple(kinds), scopes=tuple(scopes), actors=tuple(actors),
+                         since=d_since, until=d_until, event_id=event)
+    items: list[tuple[queries.ConflictRecord, queries.EventRecord | None,
+                      list[ConflictSide]]] = []
+    total = 0
+    with reading(request) as conn:
+        all_kinds = queries.conflict_kinds(conn)
+        if not errors:
+            rows, total = queries.conflicts_page(conn, flt, limit=CONFLICT_PAGE,
+                                                 offset=offset)
+            ids = sorted({e["article_id"] for c in rows for e in c.evidence})
+            docs = queries.documents(conn, ids)
+            metas = queries.article_rows(conn, ids)
+            events = {}
+            for eid in sorted({c.event_id for c in rows if c.event_id is not None}):
+                events[eid] = queries.event(conn, eid)
+            for c in rows:
+                sides = []
+                for e in c.evidence:
+                    doc = docs.get(e["article_id"])
+                    sides.append(ConflictSide(
+                        article=metas.get(e["article_id"]), article_id=e["article_id"],
+                        start=e["start"], end=e["end"],
+                        segments=window_segments(doc, e["start"], e["end"]) if doc else [],
+                        href=f"/articles/{e['article_id']}#{anchor_id(e['start'], e['end'])}"))
+                items.append((c, events.get(c.event_id) if c.event_id else None, sides))
+    form = {"kind": kinds, "actor": ", ".join(actors), "scope": scopes,
+            "since": since or "", "until": until or "", "event": event}
+    return render(request, "conflicts.html", status=422 if errors else 200, items=items,
+                  total=total, offset=offset, page=CONFLICT_PAGE, errors=errors, form=form,
+                  kinds=all_kinds, params=list(request.query_params.multi_items()))
+
+
+# -- actors -----------------------------------------------------------------------------
+
+@router.get("/actors", summary="Actors page")
+def actors_list(request: Request, q: str = "", offset: Offset = 0) -> HTMLResponse:
+    q = _clean(q.strip())
+    with reading(request) as conn:
+        rows, total = queries.participants_page(conn, q=q or None, limit=PAGE, offset=offset)
+    return render(request, "actors.html", rows=rows, total=total, offset=offset, page=PAGE,
+                  q=q, params=list(request.query_params.multi_items()))
+
+
+@router.get("/actors/{key:path}", summary="Actor page")
+def actor_page(request: Request, key: str, factuality: Strs = []  # noqa: B006
+               ) -> HTMLResponse:
+    key = _clean(key)
+    facts = [f for f in _split(factuality) if f in (*FACTUALITY, "any")]
+    flt = EventFilter(factuality=factualities(facts))
+    with reading(request) as conn:
+        profile = queries.actor_profile(conn, key, flt=flt) if key else None
+    if profile is None:
+        raise ApiError(404, f"There is no participant {key!r}.")
+    chart = None
+    if profile.periods:
+        rows = list(profile.periods)
+        by = "month"
+        chart = dyad_chart(rows, by, title=f"{profile.name}: events per month and mean "
+                                           "PLOVER score")
+    return render(request, "actor.html", p=profile, chart=chart, quads=QUADS,
+                  factualities=FACTUALITY, factuality=list(flt.factuality) or ["any"])
+
+
+# -- map ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MapDot:
+    point: queries.MapPoint
+    x: float
+    y: float
+    r: float
+    href: str
+
+
+@router.get("/map", summary="Map of events")
+def map_page(request: Request) -> HTMLResponse:
+    eq = event_query(request)
+    points: list[queries.MapPoint] = []
+    if not eq.errors:
+        with reading(request) as conn:
+            points = queries.map_points(conn, eq.flt)
+    top = max((p.events for p in points), default=1)
+    dots = []
+    # the largest last, so small points stay clickable on top of big ones
+    for p in sorted(points, key=lambda p: -p.events):
+        x, y = project(p.lat, p.lon)
+        dots.append(MapDot(point=p, x=x, y=y, r=round(0.9 + 3.6 * (p.events / top) ** 0.5, 2),
+                           href=url_with("/events", eq.params, place=p.name, offset=None)))
+    return render(request, "map.html", status=422 if eq.errors else 200, dots=dots,
+                  points=points, land=land_path(), width=MAP_WIDTH, height=MAP_HEIGHT,
+                  form=eq.form, errors=eq.errors, types=PLOVER_TYPES,
+                  factualities=FACTUALITY, quads=QUADS, api_query=eq.api_query(),
+                  n_events=sum(p.events for p in points))
+
+
+# -- API documentation ----------------------------------------------------------------
+
+DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+            "frame-ancestors 'none'")
+
+
+@router.get("/docs", summary="Interactive API documentation")
+def api_docs(request: Request) -> HTMLResponse:
+    """Swagger UI from the package's own copy (no CDN). Swagger UI sets inline styles,
+    so this one page allows them (scripts stay 'self' only)."""
+    response = render(request, "docs.html")
+    response.headers["Content-Security-Policy"] = DOCS_CSP
+    return response
 
 
 def _code_page(request: Request, status: int = 200, **context: Any) -> HTMLResponse:

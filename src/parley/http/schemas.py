@@ -8,6 +8,7 @@ contract itself (``parley.model.Document``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from datetime import date
 from typing import Annotated, Literal
 
@@ -35,10 +36,34 @@ def _upper(value: object) -> object:
     return value.upper() if isinstance(value, str) else value
 
 
+def split_list(values: object) -> list[str]:
+    """A list parameter as every view reads it: repeated (``actor=USA&actor=CHN``)
+    and/or comma-separated (``actor=USA,CHN``), blanks dropped. The pages and the API
+    both call this, so ``actor=USA,CHN`` is two actors in both."""
+    if values is None:
+        return []
+    items = [values] if isinstance(values, str) else list(values)  # type: ignore[call-overload]
+    return [p.strip() for v in items for p in str(v).split(",") if p.strip()]
+
+
+def _id_digits(value: object) -> object:
+    """An id is written in digits only: ``1.0``, ``+1``, ``1e0`` and ``٣`` are refused
+    (pydantic alone would read "1.0" as 1)."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{1,19}", value):
+        raise ValueError("not a positive integer (digits only)")
+    return value
+
+
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 # an actor filter or name: no NUL (PostgreSQL text cannot hold it)
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]+$")]
 TypeParam = Annotated[EventType, BeforeValidator(_upper)]
+IdValue = Annotated[int, BeforeValidator(_id_digits)]
+# list parameters, split like the pages split them
+NameList = Annotated[list[Name], BeforeValidator(split_list)]
+TypeList = Annotated[list[TypeParam], BeforeValidator(split_list)]
+FactualityOrAny = Literal[Factuality, "any"]
+FactualityList = Annotated[list[FactualityOrAny], BeforeValidator(split_list)]
 Period = Literal["day", "week", "month"]
 SortKey = Literal["date", "type", "sources", "score", "confidence", "id"]
 
@@ -47,13 +72,20 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ErrorDetail(_Out):
+    loc: list[str] = Field(description="where: ['query', 'since'], ['path'], ['body'], ...")
+    msg: str
+    type: str
+
+
 class ErrorBody(_Out):
     """Every 4xx/5xx answer of the API."""
 
     error: str = Field(description="A stable code: not_found, invalid_request, "
                        "too_large, unauthorized, ...")
-    message: str
-    detail: list[dict[str, object]] | None = None
+    message: str = Field(description="one line for a person")
+    detail: list[ErrorDetail] = Field(description="one entry per invalid field (422), "
+                                      "else one entry for the request part at fault")
 
 
 class PageInfo(_Out):
@@ -75,6 +107,13 @@ class ArticleItem(_Out):
 
 class ArticlePage(PageInfo):
     items: list[ArticleItem]
+
+
+class Quote(_Out):
+    article_id: int
+    start: int
+    end: int
+    text: str = Field(description="the article text between start and end")
 
 
 class Party(_Out):
@@ -107,17 +146,14 @@ class EventItem(_Out):
     mention_count: int
     confidence: float
     participants: list[Party]
+    trigger: str | None = Field(None, description="the first report's first trigger "
+                                "words (lists only)")
+    evidence: Quote | None = Field(None, description="the sentence of that mention "
+                                   "(lists only)")
 
 
 class EventPage(PageInfo):
     items: list[EventItem]
-
-
-class Quote(_Out):
-    article_id: int
-    start: int
-    end: int
-    text: str = Field(description="the article text between start and end")
 
 
 class MentionEvidence(_Out):
@@ -156,6 +192,64 @@ class ActorItem(_Out):
     country: str | None
     kind: str
     events: int = Field(description="fused events it takes part in")
+    first_seen: date | None = Field(description="earliest ref_date of those events")
+    last_seen: date | None
+
+
+class Count(_Out):
+    value: str
+    events: int
+
+
+class Counterpart(_Out):
+    key: str
+    name: str
+    events: int = Field(description="events both take part in")
+
+
+class ActorPeriod(_Out):
+    start: date
+    verbal_cooperation: int
+    material_cooperation: int
+    verbal_conflict: int
+    material_conflict: int
+    total: int
+    mean_score: float
+
+
+class ActorProfileOut(_Out):
+    key: str
+    name: str
+    country: str | None
+    kind: str
+    kb_ids: list[str] = Field(description="knowledge-base entities behind the key")
+    sectors: list[Count]
+    names: list[Count] = Field(description="names seen under this key")
+    events: int
+    first_seen: date | None
+    last_seen: date | None
+    by_type: list[Count]
+    by_factuality: list[Count]
+    months: list[ActorPeriod]
+    counterparts: list[Counterpart]
+
+
+class MapPointOut(_Out):
+    name: str
+    country: str | None
+    lat: float
+    lon: float
+    events: int
+    quad_class: int = Field(description="the quad class with most events here")
+    verbal_cooperation: int
+    material_cooperation: int
+    verbal_conflict: int
+    material_conflict: int
+
+
+class MapOut(_Out):
+    points: list[MapPointOut]
+    events: int = Field(description="geolocated events of the filter")
 
 
 class ActorPage(PageInfo):

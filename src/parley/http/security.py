@@ -5,8 +5,10 @@
   ``<script type="application/json">`` blocks, which browsers never execute), nothing
   loads from elsewhere, the pages cannot be framed.
 - A request body over ``MAX_BODY_BYTES`` is refused with 413 before any handler reads it.
-- With ``PARLEY_TOKEN`` set, POST requests need ``Authorization: Bearer <token>`` (the
-  paste-and-code form sends it as a field); tokens are compared in constant time.
+- With ``PARLEY_TOKEN`` set, POST requests to the API need ``Authorization: Bearer
+  <token>``, checked by ``TokenGuard`` before any byte of the body is read (so a request
+  without the token gets 401 whatever its body); the paste-and-code form sends the token
+  as a field. Tokens are compared in constant time.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import json
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from parley.http.errors import error_body
 
 MAX_BODY_BYTES = 1_048_576  # 1 MiB
 
@@ -86,8 +90,8 @@ class BodyLimit:
     async def _refuse(self, scope: Scope, send: Send, status: int, message: str) -> None:
         path = scope.get("path", "")
         if path.startswith("/api"):
-            body = json.dumps({"error": "too_large" if status == 413 else "bad_request",
-                               "message": message}).encode()
+            body = json.dumps(error_body(status, "too_large" if status == 413
+                                         else "bad_request", message)).encode()
             kind = b"application/json"
         else:
             body = (f"<!doctype html><title>{status}</title><p>{message}</p>").encode()
@@ -136,3 +140,28 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+class TokenGuard:
+    """With a token configured, refuse a POST under ``/api/`` that lacks it with 401,
+    before the body is read or validated (``api.require_token`` checks again, and puts
+    the scheme in the OpenAPI document)."""
+
+    def __init__(self, app: ASGIApp, token: str | None):
+        self.app = app
+        self.token = token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (self.token and scope["type"] == "http" and scope.get("method") == "POST"
+                and scope.get("path", "").startswith("/api/")):
+            given = bearer(Headers(scope=scope).get("authorization"))
+            if not token_ok(self.token, given):
+                message = "missing or wrong API token (Authorization: Bearer <token>)"
+                body = json.dumps(error_body(401, "unauthorized", message)).encode()
+                await send({"type": "http.response.start", "status": 401,
+                            "headers": [(b"content-type", b"application/json"),
+                                        (b"content-length", str(len(body)).encode()),
+                                        (b"www-authenticate", b"Bearer")]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)

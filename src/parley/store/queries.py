@@ -8,18 +8,33 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, and_, case, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from parley.fuse.dyads import Period, PeriodRow, bucket, dyad_pairs, series
 from parley.fuse.reports import Party
 from parley.knowledge import plover_table
+from parley.knowledge.plover import PloverTable
 from parley.model import Document
 from parley.store.schema import (
     METADATA,
+    actors,
     articles,
     conflicts,
     doc_events,
@@ -38,7 +53,12 @@ ConflictScope = Literal["document", "reports"]
 @dataclass(frozen=True)
 class EventFilter:
     """``--actor`` values must all take part (ISO3 code, participant key or name,
-    case-insensitive); ``--type`` values are alternatives; dates bound ``ref_date``."""
+    case-insensitive); ``--type`` values are alternatives; dates bound ``ref_date``.
+
+    The web views add: ``places`` (alternatives: a place name or country code,
+    case-insensitive), ``disputed`` (True: only events whose reports disagree, False:
+    only the others) and ``text`` (a case-insensitive substring of a report's sentence,
+    a participant's name or the place name)."""
 
     actors: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
@@ -46,6 +66,9 @@ class EventFilter:
     until: date | None = None
     factuality: tuple[str, ...] = ()
     min_sources: int = 1
+    places: tuple[str, ...] = ()
+    disputed: bool | None = None
+    text: str | None = None
 
 
 # A stored participant has exactly the fields fusion works with: one class serves both.
@@ -121,9 +144,72 @@ def _actor_clause(spec: str):
         fp.country == s.upper())))
 
 
+class _ContainsCI(FunctionElement):
+    """``expr`` contains ``pattern`` (a ``_like`` pattern), ignoring case: ILIKE on
+    PostgreSQL; plain LIKE on SQLite, whose LIKE already ignores ASCII case (as its
+    lower() does), so no lower() has to run over every article text."""
+
+    inherit_cache = True
+    type = Boolean()
+    name = "contains_ci"
+
+
+@compiles(_ContainsCI)
+def _contains_ci_default(element, compiler, **kw):
+    expr, pattern = list(element.clauses)
+    return (f"{compiler.process(expr, **kw)} ILIKE {compiler.process(pattern, **kw)} "
+            "ESCAPE '\\'")
+
+
+@compiles(_ContainsCI, "sqlite")
+def _contains_ci_sqlite(element, compiler, **kw):
+    expr, pattern = list(element.clauses)
+    return (f"{compiler.process(expr, **kw)} LIKE {compiler.process(pattern, **kw)} "
+            "ESCAPE '\\'")
+
+
+def _contains(expr, value: str):
+    return _ContainsCI(expr, literal(_like(value)))
+
+
+def _like(value: str) -> str:
+    """A LIKE pattern matching ``value`` anywhere, its wildcards escaped (with ``\\``)."""
+    return "%" + value.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
+        "_", "\\_") + "%"
+
+
+def _text_clause(value: str):
+    """Events whose first-mention sentence (in any report), participant name or place
+    contains ``value`` (case-insensitive)."""
+    fe, de, fem, fp = (fused_events.c, doc_events.c, fused_event_reports.c,
+                       fused_participants.c)
+    sentence = func.substr(articles.c.text, de.mention_start + 1,
+                           de.mention_end - de.mention_start)
+    # the articles that hold the words at all first: one pass over the texts, then
+    # the sentences of those articles only
+    holding = select(articles.c.id).where(_contains(articles.c.text, value))
+    in_reports = (select(fem.fused_event_id)
+                  .join(doc_events, de.id == fem.doc_event_id)
+                  .join(articles, articles.c.id == fem.article_id)
+                  .where(fem.article_id.in_(holding), _contains(sentence, value)))
+    in_names = select(fp.fused_event_id).where(_contains(fp.name, value))
+    at_place = select(fe.id).where(_contains(fe.place_name, value))
+    # one list of ids (a UNION), so the database looks events up by id instead of
+    # testing three conditions on every row
+    return fe.id.in_(union(at_place, in_names, in_reports))
+
+
 def _event_query(flt: EventFilter) -> Select:
     fe = fused_events.c
     stmt = select(fused_events)
+    if flt.places:
+        stmt = stmt.where(or_(*(or_(func.lower(fe.place_name) == p.strip().lower(),
+                                    fe.place_country == p.strip().upper())
+                                for p in flt.places)))
+    if flt.disputed is not None:
+        stmt = stmt.where(fe.disputed.is_(flt.disputed))
+    if flt.text:
+        stmt = stmt.where(_text_clause(flt.text))
     for spec in flt.actors:
         stmt = stmt.where(_actor_clause(spec))
     if flt.types:
@@ -153,8 +239,9 @@ def _parties(conn: Connection, ids: Sequence[int]) -> dict[int, list[PartyRecord
     return out
 
 
-def _record(row, parties: list[PartyRecord]) -> EventRecord:
-    table = plover_table()
+def _record(row, parties: list[PartyRecord], table: PloverTable | None = None) -> EventRecord:
+    # ``plover_table()`` reads the settings each time: callers with many rows pass it once
+    table = table or plover_table()
     return EventRecord(
         id=row["id"], type=row["type"], mode=row["mode"], context=row["context"],
         quad_class=table.quad(row["type"]), score=table.score(row["type"], row["mode"]),
@@ -174,8 +261,9 @@ def events(conn: Connection, flt: EventFilter | None = None) -> Iterator[EventRe
         _event_query(flt or EventFilter()))
     for page in result.mappings().partitions(_PAGE):
         parties = _parties(conn, [r["id"] for r in page])
+        table = plover_table()
         for row in page:
-            yield _record(row, parties[row["id"]])
+            yield _record(row, parties[row["id"]], table)
 
 
 def event(conn: Connection, event_id: int) -> EventRecord | None:
@@ -208,9 +296,7 @@ def dyad_events(conn: Connection, a: str, b: str, *,
                 flt: EventFilter | None = None) -> Iterator[EventRecord]:
     """Events in which ``a`` and ``b`` form a dyad (either direction)."""
     base = flt or EventFilter()
-    query = EventFilter(actors=(*base.actors, a, b), types=base.types, since=base.since,
-                        until=base.until, factuality=base.factuality,
-                        min_sources=base.min_sources)
+    query = replace(base, actors=(*base.actors, a, b))
     for record in events(conn, query):
         for x, y in dyad_pairs(record.participants):
             if y is not None and ((matches_actor(a, x) and matches_actor(b, y))
@@ -298,16 +384,24 @@ def article_summary(conn: Connection) -> list[dict[str, Any]]:
              "document_events": len(r["document"].get("events", []))} for r in rows]
 
 
-def top_dyads(conn: Connection, limit: int = 10) -> list[tuple[str, str, int]]:
-    """The most frequent undirected country pairs, for choosing what to plot."""
-    seen: dict[tuple[str, str], int] = {}
-    for record in events(conn):
-        pairs = {(min(a.key, b.key), max(a.key, b.key))
-                 for a, b in dyad_pairs(record.participants) if b is not None}
-        for pair in pairs:
-            seen[pair] = seen.get(pair, 0) + 1
-    ranked = sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    return [(a, b, n) for (a, b), n in ranked]
+def top_dyads(conn: Connection, limit: int = 10,
+              flt: EventFilter | None = None) -> list[tuple[str, str, int]]:
+    """The most frequent undirected pairs, for choosing what to plot: each count is
+    what ``dyad_events(conn, a, b, flt=flt)`` yields for the pair (the pairs of
+    ``parley.fuse.dyads.dyad_pairs``, counted in SQL)."""
+    ids = _event_query(flt or EventFilter()).order_by(None).with_only_columns(
+        fused_events.c.id)
+    p1, p2 = fused_participants.alias("p1"), fused_participants.alias("p2")
+    source, target = ("actor", "participant"), ("recipient", "participant")
+    n = func.count(func.distinct(p1.c.fused_event_id))
+    rows = conn.execute(
+        select(p1.c.key, p2.c.key, n)
+        .join(p2, and_(p2.c.fused_event_id == p1.c.fused_event_id, p1.c.key < p2.c.key))
+        .where(p1.c.fused_event_id.in_(ids),
+               or_(and_(p1.c.role.in_(source), p2.c.role.in_(target)),
+                   and_(p2.c.role.in_(source), p1.c.role.in_(target))))
+        .group_by(p1.c.key, p2.c.key).order_by(n.desc(), p1.c.key, p2.c.key).limit(limit))
+    return [(a, b, c) for a, b, c in rows]
 
 
 # -- pages for the API and the web views ----------------------------------------------
@@ -334,6 +428,8 @@ class ParticipantRow:
     country: str | None
     kind: str
     events: int  # fused events it takes part in
+    first_seen: date | None = None  # earliest and latest ``ref_date`` of those events
+    last_seen: date | None = None
 
 
 @dataclass(frozen=True)
@@ -433,11 +529,19 @@ def events_page(conn: Connection, flt: EventFilter | None = None, *, limit: int 
                 offset: int = 0, sort: str = "date",
                 descending: bool = False) -> tuple[list[EventRecord], int]:
     """One page of ``events(conn, flt)`` sorted by a column of ``EVENT_SORTS``."""
+    stmt = _event_query(flt or EventFilter())
+    total = _count(conn, stmt)
+    rows = conn.execute(_sorted(stmt, sort, descending).limit(limit).offset(offset)
+                        ).mappings().all()
+    parties = _parties(conn, [r["id"] for r in rows])
+    table = plover_table()
+    return [_record(r, parties[r["id"]], table) for r in rows], total
+
+
+def _sorted(stmt: Select, sort: str, descending: bool) -> Select:
     if sort not in EVENT_SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     fe = fused_events.c
-    stmt = _event_query(flt or EventFilter())
-    total = _count(conn, stmt)
     key = {"date": fe.ref_date, "type": fe.type, "sources": fe.source_count,
            "score": _score_expr(), "confidence": fe.confidence, "id": fe.id}[sort]
     order = [key.desc() if descending else key.asc(), fe.id.desc() if descending
@@ -446,31 +550,83 @@ def events_page(conn: Connection, flt: EventFilter | None = None, *, limit: int 
         # undated events first going up, last going down
         order.insert(0, fe.ref_date.is_(None).asc() if descending
                      else fe.ref_date.is_not(None).asc())
-    rows = conn.execute(stmt.order_by(None).order_by(*order).limit(limit).offset(offset)
-                        ).mappings().all()
-    parties = _parties(conn, [r["id"] for r in rows])
-    return [_record(r, parties[r["id"]]) for r in rows], total
+    return stmt.order_by(None).order_by(*order)
+
+
+def events_sorted(conn: Connection, flt: EventFilter | None = None, *, sort: str = "date",
+                  descending: bool = False) -> Iterator[EventRecord]:
+    """Every event of ``flt`` in the order of ``events_page`` (its pages, concatenated),
+    streamed: what a download of the current table holds."""
+    stmt = _sorted(_event_query(flt or EventFilter()), sort, descending)
+    result = conn.execution_options(stream_results=True).execute(stmt)
+    for page in result.mappings().partitions(_PAGE):
+        parties = _parties(conn, [r["id"] for r in page])
+        table = plover_table()
+        for row in page:
+            yield _record(row, parties[row["id"]], table)
 
 
 def participants_page(conn: Connection, *, q: str | None = None, limit: int = 50,
                       offset: int = 0) -> tuple[list[ParticipantRow], int]:
     """Distinct participants of fused events, most events first; ``q`` matches the key
-    or the name (case-insensitive substring)."""
+    or one of its names (case-insensitive substring), and a matching key counts all of
+    its events."""
     fp = fused_participants.c
-    n = func.count(func.distinct(fp.fused_event_id))
-    stmt = select(fp.key, func.max(fp.name).label("name"),
-                  func.max(fp.country).label("country"), func.max(fp.kind).label("kind"),
-                  n.label("events")).group_by(fp.key)
+    # a key appears once per event (the table's primary key), so count(*) counts
+    # events, and the count and the order need the key index only
+    n = func.count()
+    stmt = select(fp.key, n.label("events")).group_by(fp.key)
     if q:
-        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
-            "_", "\\_") + "%"
-        stmt = stmt.where(or_(func.lower(fp.key).like(pattern, escape="\\"),
-                              func.lower(fp.name).like(pattern, escape="\\")))
+        stmt = stmt.where(fp.key.in_(select(fp.key).where(or_(
+            _contains(fp.key, q), _contains(fp.name, q))).distinct()))
     total = _count(conn, stmt)
-    rows = conn.execute(stmt.order_by(n.desc(), fp.key).limit(limit).offset(offset)
-                        ).mappings()
-    return [ParticipantRow(key=r["key"], name=r["name"], country=r["country"],
-                           kind=r["kind"], events=r["events"]) for r in rows], total
+    rows = conn.execute(stmt.order_by(n.desc(), fp.key).limit(limit).offset(offset)).all()
+    keys = [r.key for r in rows]
+    names = key_names(conn, keys)
+    extra: dict[str, Any] = {}
+    for i in range(0, len(keys), _PAGE):
+        for r in conn.execute(
+                select(fp.key, func.max(fp.country).label("country"),
+                       func.min(fused_events.c.ref_date).label("first"),
+                       func.max(fused_events.c.ref_date).label("last"))
+                .join(fused_events, fused_events.c.id == fp.fused_event_id)
+                .where(fp.key.in_(keys[i:i + _PAGE])).group_by(fp.key)):
+            extra[r.key] = r
+    out = []
+    for r in rows:
+        name, kind = names.get(r.key, (r.key, "unknown"))
+        e = extra.get(r.key)
+        out.append(ParticipantRow(key=r.key, name=name, country=e.country if e else None,
+                                  kind=kind, events=r.events,
+                                  first_seen=e.first if e else None,
+                                  last_seen=e.last if e else None))
+    return out, total
+
+
+def participant_count(conn: Connection) -> int:
+    """How many distinct participant keys the store holds."""
+    return conn.execute(select(func.count(func.distinct(fused_participants.c.key)))
+                        ).scalar_one()
+
+
+def key_names(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The name and kind to show for each participant key: the country's own entry
+    when the key has one ("China", not "China (business)"), else its most frequent
+    name."""
+    fp = fused_participants.c
+    out: dict[str, tuple[str, str]] = {}
+    best: dict[str, tuple[bool, int]] = {}
+    for i in range(0, len(keys), _PAGE):
+        rows = conn.execute(select(fp.key, fp.name, fp.kind, func.count())
+                            .where(fp.key.in_(keys[i:i + _PAGE]))
+                            .group_by(fp.key, fp.name, fp.kind)
+                            .order_by(fp.key, fp.name))
+        for key, name, kind, n in rows:
+            rank = (kind == "country" and name.casefold() != key.casefold(), n)
+            if key not in best or rank > best[key]:
+                best[key] = rank
+                out[key] = (name, kind)
+    return out
 
 
 def _conflict_record(r) -> ConflictRecord:
@@ -479,10 +635,39 @@ def _conflict_record(r) -> ConflictRecord:
                           evidence=tuple(dict(e) for e in r["evidence"]))
 
 
-def conflicts_page(conn: Connection, *, limit: int = 50,
+@dataclass(frozen=True)
+class ConflictFilter:
+    """``kinds`` and ``scopes`` are alternatives; ``actors`` must all take part in the
+    conflict's fused event; dates bound that event's ``ref_date``."""
+
+    kinds: tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    event_id: int | None = None  # the conflicts of one fused event
+
+
+def _conflict_query(flt: ConflictFilter) -> Select:
+    c = conflicts.c
+    stmt = select(conflicts)
+    if flt.event_id is not None:
+        stmt = stmt.where(c.fused_event_id == flt.event_id)
+    if flt.kinds:
+        stmt = stmt.where(c.kind.in_(flt.kinds))
+    if flt.scopes:
+        stmt = stmt.where(c.scope.in_(flt.scopes))
+    if flt.actors or flt.since or flt.until:
+        evs = _event_query(EventFilter(actors=flt.actors, since=flt.since, until=flt.until))
+        stmt = stmt.where(c.fused_event_id.in_(
+            evs.order_by(None).with_only_columns(fused_events.c.id)))
+    return stmt
+
+
+def conflicts_page(conn: Connection, flt: ConflictFilter | None = None, *, limit: int = 50,
                    offset: int = 0) -> tuple[list[ConflictRecord], int]:
-    """Every recorded disagreement, oldest first."""
-    stmt = select(conflicts).order_by(conflicts.c.id)
+    """The recorded disagreements matching ``flt``, oldest first."""
+    stmt = _conflict_query(flt or ConflictFilter()).order_by(conflicts.c.id)
     total = _count(conn, stmt)
     rows = conn.execute(stmt.limit(limit).offset(offset)).mappings()
     return [_conflict_record(r) for r in rows], total
@@ -555,11 +740,17 @@ def article_conflicts(conn: Connection, article_id: int) -> list[ConflictRecord]
 def dyad_periods(conn: Connection, a: str, b: str, *, by: Period = "month",
                  flt: EventFilter | None = None) -> list[PeriodEvents]:
     """``dyad_series`` with the events behind each period."""
-    records = [r for r in dyad_events(conn, a, b, flt=flt) if r.ref_date is not None]
-    rows = series([(r.ref_date, r.quad_class, r.score) for r in records
+    return periods_of(list(dyad_events(conn, a, b, flt=flt)), by)
+
+
+def periods_of(records: Sequence[EventRecord], by: Period) -> list[PeriodEvents]:
+    """Dated ``records`` per period (what ``dyad_periods`` returns for a pair's events),
+    so a view can regroup the same events by another period without reading again."""
+    dated = [r for r in records if r.ref_date is not None]
+    rows = series([(r.ref_date, r.quad_class, r.score) for r in dated
                    if r.ref_date is not None], by)
     grouped: dict[date, list[EventRecord]] = {}
-    for r in records:
+    for r in dated:
         assert r.ref_date is not None
         grouped.setdefault(bucket(r.ref_date, by), []).append(r)
     return [PeriodEvents(row=row, events=tuple(grouped[row.start])) for row in rows]
@@ -577,3 +768,212 @@ def article(conn: Connection, article_id: int) -> ArticleRow | None:
     return ArticleRow(id=r["id"], doc_id=r["doc_id"], title=r["title"],
                       published=r["published"], url=r["url"], events=r["events"],
                       near_duplicate_of=r["near_duplicate_of"])
+
+
+def conflict_kinds(conn: Connection) -> list[str]:
+    """The kinds of conflict recorded, for a filter's choices."""
+    return [r[0] for r in conn.execute(select(conflicts.c.kind).distinct()
+                                       .order_by(conflicts.c.kind))]
+
+
+def documents(conn: Connection, ids: Sequence[int]) -> dict[int, Document]:
+    """The coded documents of several stored articles (``document`` for each)."""
+    out: dict[int, Document] = {}
+    for i in range(0, len(ids), _PAGE):
+        rows = conn.execute(select(articles.c.id, articles.c.text, articles.c.document)
+                            .where(articles.c.id.in_(ids[i:i + _PAGE])))
+        for r in rows:
+            out[r.id] = Document.model_validate({**r.document, "text": r.text})
+    return out
+
+
+def article_rows(conn: Connection, ids: Sequence[int]) -> dict[int, ArticleRow]:
+    """``article`` for several ids at once."""
+    n = (select(func.count()).select_from(doc_events)
+         .where(doc_events.c.article_id == articles.c.id).scalar_subquery())
+    a = articles.c
+    out: dict[int, ArticleRow] = {}
+    for i in range(0, len(ids), _PAGE):
+        rows = conn.execute(select(a.id, a.doc_id, a.title, a.published, a.url,
+                                   a.near_duplicate_of, n.label("events"))
+                            .where(a.id.in_(ids[i:i + _PAGE]))).mappings()
+        for r in rows:
+            out[r["id"]] = ArticleRow(id=r["id"], doc_id=r["doc_id"], title=r["title"],
+                                      published=r["published"], url=r["url"],
+                                      events=r["events"],
+                                      near_duplicate_of=r["near_duplicate_of"])
+    return out
+
+
+# -- evidence snippets of the events table --------------------------------------------
+
+@dataclass(frozen=True)
+class Snippet:
+    """The first report's first mention of an event: its sentence and trigger."""
+
+    article_id: int
+    doc_id: str
+    sentence: Quote
+    trigger: Quote
+
+
+def event_snippets(conn: Connection, ids: Sequence[int]) -> dict[int, Snippet]:
+    """The snippet of each event that has one (a report with offsets)."""
+    fem, de = fused_event_reports.c, doc_events.c
+    out: dict[int, Snippet] = {}
+    for i in range(0, len(ids), _PAGE):
+        rows = conn.execute(
+            select(fem.fused_event_id, fem.article_id, articles.c.doc_id, de.mention_start,
+                   de.mention_end,
+                   de.trigger_start, de.trigger_end,
+                   func.substr(articles.c.text, de.mention_start + 1,
+                               de.mention_end - de.mention_start).label("sentence"))
+            .join(doc_events, de.id == fem.doc_event_id)
+            .join(articles, articles.c.id == fem.article_id)
+            .where(fem.fused_event_id.in_(ids[i:i + _PAGE]), de.mention_start.is_not(None))
+            .order_by(fem.fused_event_id, fem.doc_event_id)).mappings()
+        for r in rows:
+            if r["fused_event_id"] in out:
+                continue
+            sentence = r["sentence"] or ""
+            ts, te = r["trigger_start"], r["trigger_end"]
+            if ts is None or te is None:
+                ts = te = r["mention_start"]
+            a = max(0, ts - r["mention_start"])
+            b = max(a, te - r["mention_start"])
+            out[r["fused_event_id"]] = Snippet(
+                article_id=r["article_id"], doc_id=r["doc_id"],
+                sentence=Quote(r["article_id"], r["mention_start"], r["mention_end"],
+                               sentence),
+                trigger=Quote(r["article_id"], ts, te, sentence[a:b]))
+    return out
+
+
+# -- actors ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActorProfile:
+    """A participant key across the store: who it is and what it took part in."""
+
+    key: str
+    name: str
+    country: str | None
+    kind: str
+    sectors: tuple[tuple[str, int], ...]  # (sector, actor mentions), most first
+    kb_ids: tuple[str, ...]  # knowledge-base entities its document actors resolved to
+    names: tuple[tuple[str, int], ...]  # names under this key, most events first
+    events: int
+    first_seen: date | None
+    last_seen: date | None
+    by_type: tuple[tuple[str, int], ...]  # PLOVER type -> events, most first
+    by_factuality: tuple[tuple[str, int], ...]
+    periods: tuple[PeriodRow, ...]  # per month, with the quad classes
+    counterparts: tuple[tuple[str, str, int], ...]  # (key, name, shared events)
+
+
+def actor_profile(conn: Connection, key: str, *, flt: EventFilter | None = None,
+                  top: int = 15) -> ActorProfile | None:
+    """The profile of participant ``key`` (exact key); ``flt`` narrows the events
+    counted (its actors are added to ``key``). None when no event has that key."""
+    fp, fe = fused_participants.c, fused_events.c
+    base = flt or EventFilter()
+    ids_q = (_event_query(base).order_by(None).with_only_columns(fe.id)
+             .where(fe.id.in_(select(fp.fused_event_id).where(fp.key == key))))
+    head = conn.execute(select(fp.name, fp.country, fp.kind,
+                               func.count(func.distinct(fp.fused_event_id)).label("n"))
+                        .where(fp.key == key).group_by(fp.name, fp.country, fp.kind)
+                        .order_by(func.count(func.distinct(fp.fused_event_id)).desc(),
+                                  fp.name)).all()
+    if not head:
+        return None
+    rows = conn.execute(select(fe.ref_date, fe.type, fe.mode, fe.factuality)
+                        .where(fe.id.in_(ids_q))).all()
+    table = plover_table()
+    by_type: dict[str, int] = {}
+    by_fact: dict[str, int] = {}
+    for r in rows:
+        by_type[r.type] = by_type.get(r.type, 0) + 1
+        by_fact[r.factuality] = by_fact.get(r.factuality, 0) + 1
+    dates = [r.ref_date for r in rows if r.ref_date is not None]
+    periods = series([(r.ref_date, table.quad(r.type), table.score(r.type, r.mode))
+                      for r in rows if r.ref_date is not None], "month")
+    other = fused_participants.alias("other")
+    n_shared = func.count(func.distinct(other.c.fused_event_id))
+    counterparts = conn.execute(
+        select(other.c.key, n_shared)
+        .where(other.c.fused_event_id.in_(ids_q), other.c.key != key)
+        .group_by(other.c.key).order_by(n_shared.desc(), other.c.key).limit(top)).all()
+    names = key_names(conn, [key] + [k for k, _ in counterparts])
+    ac = actors.c
+    sectors = conn.execute(select(ac.sector, func.count()).where(ac.key == key,
+                                                                  ac.sector.is_not(None))
+                           .group_by(ac.sector).order_by(func.count().desc(), ac.sector)
+                           ).all()
+    # the KB id lives in the stored documents: read a few of them
+    samples = conn.execute(select(ac.article_id, ac.local_id).where(ac.key == key)
+                           .order_by(ac.id).limit(20)).all()
+    kb: list[str] = []
+    docs = documents(conn, sorted({a for a, _ in samples}))
+    for article_id, local_id in samples:
+        doc = docs.get(article_id)
+        for a in doc.actors if doc else ():
+            if a.id == local_id and a.kb_id and a.kb_id not in kb:
+                kb.append(a.kb_id)
+    name, kind = names.get(key, (head[0].name, head[0].kind))
+    return ActorProfile(
+        key=key, name=name, country=head[0].country, kind=kind,
+        sectors=tuple((s, n) for s, n in sectors), kb_ids=tuple(kb),
+        names=tuple((r.name, r.n) for r in head[:top]), events=len(rows),
+        first_seen=min(dates, default=None), last_seen=max(dates, default=None),
+        by_type=tuple(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
+        by_factuality=tuple(sorted(by_fact.items(), key=lambda kv: (-kv[1], kv[0]))),
+        periods=tuple(periods),
+        counterparts=tuple((k, names.get(k, (k, ""))[0], c) for k, c in counterparts))
+
+
+# -- the map --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MapPoint:
+    """One geolocated place of the filtered events, with their count per quad class."""
+
+    name: str
+    country: str | None
+    lat: float
+    lon: float
+    events: int
+    quads: dict[int, int]
+
+    @property
+    def quad(self) -> int:
+        """The quad class with most events (the lower class on a tie)."""
+        return max(sorted(self.quads), key=lambda q: self.quads[q])
+
+
+def map_points(conn: Connection, flt: EventFilter | None = None) -> list[MapPoint]:
+    """The events of ``flt`` that have coordinates, one point per place (name, country
+    and coordinates), most events first."""
+    fe = fused_events.c
+    sub = (_event_query(flt or EventFilter()).order_by(None)
+           .where(fe.lat.is_not(None), fe.lon.is_not(None)).subquery())
+    table = plover_table()
+    points: dict[tuple[Any, ...], dict[int, int]] = {}
+    rows = conn.execute(select(sub.c.place_name, sub.c.place_country, sub.c.lat, sub.c.lon,
+                               sub.c.type, func.count())
+                        .group_by(sub.c.place_name, sub.c.place_country, sub.c.lat,
+                                  sub.c.lon, sub.c.type))
+    for name, country, lat, lon, type_, n in rows:
+        quads = points.setdefault((name or "", country, lat, lon), {1: 0, 2: 0, 3: 0, 4: 0})
+        quads[table.quad(type_)] = quads.get(table.quad(type_), 0) + n
+    out = [MapPoint(name=k[0], country=k[1], lat=k[2], lon=k[3], events=sum(q.values()),
+                    quads=q) for k, q in points.items()]
+    return sorted(out, key=lambda p: (-p.events, p.name, p.lat, p.lon))
+
+
+def store_version(conn: Connection) -> tuple[int, ...]:
+    """A value that changes whenever an ingest adds something: the highest ids of the
+    tables an ingest appends to (primary-key lookups, so it costs nothing). Views use
+    it to keep archive-wide aggregates (top pairs, the actor list) between writes."""
+    return tuple(conn.execute(select(func.coalesce(func.max(col), 0))).scalar_one()
+                 for col in (articles.c.id, fused_events.c.id,
+                             fused_event_reports.c.doc_event_id, conflicts.c.id))

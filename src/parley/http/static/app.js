@@ -121,6 +121,11 @@
     return hits;
   }
 
+  function inView(node) {
+    const r = node.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  }
+
   function select(id, scroll) {
     selected = id;
     for (const b of document.querySelectorAll("button.ev")) {
@@ -129,11 +134,44 @@
     const hits = highlight(id);
     describe(events[id]);
     if (scroll) {
+      // the words first (the page scrolls), then the panel (its side column scrolls)
       const trigger = text.querySelector('[data-trigger~="' + CSS.escape(id) + '"]');
-      if (trigger) trigger.scrollIntoView({ block: "nearest" });
+      if (trigger && !inView(trigger)) trigger.scrollIntoView({ block: "center" });
     }
+    if (!inView(panel)) panel.scrollIntoView({ block: "nearest" });
     return hits;
   }
+
+  // keyboard: up/down (or k/j) move between events and select the one reached
+  const buttons = Array.from(document.querySelectorAll("button.ev"));
+  function step(delta) {
+    if (!buttons.length) return;
+    let i = buttons.findIndex((b) => b.dataset.event === selected);
+    i = i < 0 ? (delta > 0 ? 0 : buttons.length - 1)
+      : Math.max(0, Math.min(buttons.length - 1, i + delta));
+    buttons[i].focus({ preventScroll: true });
+    buttons[i].scrollIntoView({ block: "nearest" });
+    select(buttons[i].dataset.event, true);
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select") return;
+    const onList = event.target.classList && event.target.classList.contains("ev");
+    if (event.key === "j" || (onList && event.key === "ArrowDown")) {
+      event.preventDefault();
+      step(1);
+    } else if (event.key === "k" || (onList && event.key === "ArrowUp")) {
+      event.preventDefault();
+      step(-1);
+    } else if (onList && event.key === "Home") {
+      event.preventDefault();
+      step(-buttons.length);
+    } else if (onList && event.key === "End") {
+      event.preventDefault();
+      step(buttons.length);
+    }
+  });
 
   for (const button of document.querySelectorAll("button.ev")) {
     const id = button.dataset.event;
