@@ -38,6 +38,7 @@ from parley.store.schema import (
     articles,
     conflicts,
     doc_events,
+    dyad_counts,
     fused_event_reports,
     fused_events,
     fused_participants,
@@ -69,6 +70,9 @@ class EventFilter:
     places: tuple[str, ...] = ()
     disputed: bool | None = None
     text: str | None = None
+    # None: every event; False: no background events (what happened well before the
+    # report: the default of dyad series and exports); True: only those
+    background: bool | None = None
 
 
 # A stored participant has exactly the fields fusion works with: one class serves both.
@@ -98,9 +102,13 @@ class EventRecord:
     mention_count: int
     confidence: float
     participants: tuple[PartyRecord, ...] = field(default_factory=tuple)
+    article_count: int = 0  # distinct articles, syndicated copies included
+    background: bool = False  # every report places it well before publication
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
+        for p in out["participants"]:
+            p.pop("ident", None)  # fusion's matching identity, not a field of the row
         for k in ("date", "ref_date"):
             out[k] = out[k].isoformat() if out[k] else None
         return out
@@ -222,6 +230,8 @@ def _event_query(flt: EventFilter) -> Select:
         stmt = stmt.where(fe.factuality.in_(flt.factuality))
     if flt.min_sources > 1:
         stmt = stmt.where(fe.source_count >= flt.min_sources)
+    if flt.background is not None:
+        stmt = stmt.where(fe.background.is_(flt.background))
     # undated events (no date, no publication date) sort first
     return stmt.order_by(fe.ref_date.is_not(None), fe.ref_date, fe.id)
 
@@ -252,6 +262,7 @@ def _record(row, parties: list[PartyRecord], table: PloverTable | None = None) -
         report_count=row["report_count"], mention_count=row["mention_count"],
         confidence=row["confidence"],
         participants=tuple(parties),
+        article_count=row["article_count"], background=bool(row["background"]),
     )
 
 
@@ -389,8 +400,10 @@ def top_dyads(conn: Connection, limit: int = 10,
     """The most frequent undirected pairs, for choosing what to plot: each count is
     what ``dyad_events(conn, a, b, flt=flt)`` yields for the pair (the pairs of
     ``parley.fuse.dyads.dyad_pairs``, counted in SQL)."""
-    ids = _event_query(flt or EventFilter()).order_by(None).with_only_columns(
-        fused_events.c.id)
+    flt = flt or EventFilter()
+    if flt == EventFilter(factuality=flt.factuality, background=flt.background):
+        return _top_pair_counts(conn, limit, flt)
+    ids = _event_query(flt).order_by(None).with_only_columns(fused_events.c.id)
     p1, p2 = fused_participants.alias("p1"), fused_participants.alias("p2")
     source, target = ("actor", "participant"), ("recipient", "participant")
     n = func.count(func.distinct(p1.c.fused_event_id))
@@ -402,6 +415,21 @@ def top_dyads(conn: Connection, limit: int = 10,
                    and_(p2.c.role.in_(source), p1.c.role.in_(target))))
         .group_by(p1.c.key, p2.c.key).order_by(n.desc(), p1.c.key, p2.c.key).limit(limit))
     return [(a, b, c) for a, b, c in rows]
+
+
+def _top_pair_counts(conn: Connection, limit: int,
+                     flt: EventFilter) -> list[tuple[str, str, int]]:
+    """``top_dyads`` from the pre-aggregated ``dyad_counts`` (an event has one
+    factuality and one background flag, so summing its rows counts each event once)."""
+    dc = dyad_counts.c
+    n = func.sum(dc.events)
+    stmt = select(dc.a, dc.b, n).group_by(dc.a, dc.b)
+    if flt.factuality:
+        stmt = stmt.where(dc.factuality.in_(flt.factuality))
+    if flt.background is not None:
+        stmt = stmt.where(dc.background.is_(flt.background))
+    rows = conn.execute(stmt.order_by(n.desc(), dc.a, dc.b).limit(limit))
+    return [(a, b, int(c)) for a, b, c in rows]
 
 
 # -- pages for the API and the web views ----------------------------------------------
@@ -977,3 +1005,41 @@ def store_version(conn: Connection) -> tuple[int, ...]:
     return tuple(conn.execute(select(func.coalesce(func.max(col), 0))).scalar_one()
                  for col in (articles.c.id, fused_events.c.id,
                              fused_event_reports.c.doc_event_id, conflicts.c.id))
+
+
+# -- why reports were fused -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class MergeDecision:
+    """Why one report (a document event) is part of a fused event: the rule that
+    placed it (``new``: it started the event; ``fused``: it matched on identities,
+    type, date and place; ``copy``: it is a syndicated copy's telling of its
+    original's event) and the evidence the rule used."""
+
+    doc_event_id: int
+    article_id: int
+    doc_id: str
+    event: str  # the event's id in its document ("e1")
+    near_duplicate_of: int | None
+    rule: str
+    why: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def event_why(conn: Connection, event_id: int) -> list[MergeDecision]:
+    """The merge decisions behind fused event ``event_id``, in ingest order."""
+    fem = fused_event_reports.c
+    rows = conn.execute(
+        select(fem.doc_event_id, fem.article_id, fem.canonical_article_id, fem.rule,
+               fem.why, articles.c.doc_id, doc_events.c.event_local_id)
+        .join(doc_events, doc_events.c.id == fem.doc_event_id)
+        .join(articles, articles.c.id == fem.article_id)
+        .where(fem.fused_event_id == event_id).order_by(fem.doc_event_id)).mappings()
+    return [MergeDecision(
+        doc_event_id=r["doc_event_id"], article_id=r["article_id"], doc_id=r["doc_id"],
+        event=r["event_local_id"],
+        near_duplicate_of=(r["canonical_article_id"]
+                           if r["canonical_article_id"] != r["article_id"] else None),
+        rule=r["rule"], why=dict(r["why"] or {})) for r in rows]

@@ -38,7 +38,7 @@ from sqlalchemy import (
 
 from parley.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 METADATA = MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -95,6 +95,7 @@ actors = Table(
     Column("country", String(8)),
     Column("sector", String(60)),
     Column("key", Text, nullable=False),  # participant key: country ISO3, else the name
+    Column("kb_id", String(200)),  # the knowledge-base entity, when the actor is one
     Column("aliases", JSON, nullable=False),
     Column("spans", JSON, nullable=False),  # [{start, end}] in the article text
     UniqueConstraint("article_id", "local_id"),
@@ -125,6 +126,8 @@ doc_events = Table(
     Column("trigger_start", Integer),
     Column("trigger_end", Integer),
     Column("spans", JSON, nullable=False),
+    # the event happened well before the report (``Event.background``)
+    Column("background", Boolean, nullable=False, default=False),
     UniqueConstraint("article_id", "event_local_id"),
 )
 
@@ -159,7 +162,10 @@ fused_events = Table(
     Column("lat", Float),
     Column("lon", Float),
     Column("disputed", Boolean, nullable=False, default=False),
+    Column("background", Boolean, nullable=False, default=False),  # all reports are
     Column("source_count", Integer, nullable=False),  # distinct non-duplicate articles
+    # distinct articles, syndicated copies included (GDELT's NumArticles)
+    Column("article_count", Integer, nullable=False, default=0),
     Column("report_count", Integer, nullable=False),  # document events linked to it
     Column("mention_count", Integer, nullable=False),  # their sentence mentions, in all
     Column("confidence", Float, nullable=False),
@@ -169,6 +175,7 @@ fused_events = Table(
 # the candidate query of cross-report fusion: type + anchor date window
 Index(None, fused_events.c.type, fused_events.c.anchor_date)
 Index(None, fused_events.c.ref_date)
+Index(None, fused_events.c.source_count)
 
 fused_participants = Table(
     "fused_participants", METADATA,
@@ -191,8 +198,26 @@ fused_event_reports = Table(
     Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
     # the article, or the original it is a near-duplicate of: what a "source" is
     Column("canonical_article_id", Integer, ForeignKey("articles.id"), nullable=False),
+    # why the report went to this fused event: the rule ("new", "copy", "fused") and
+    # its evidence (``parley events --why``)
+    Column("rule", String(20), nullable=False, default="new"),
+    Column("why", JSON),
 )
 Index(None, fused_event_reports.c.fused_event_id)
+Index(None, fused_event_reports.c.article_id)
+
+# Pre-aggregated pairs: for each undirected pair of participant keys (``a`` < ``b``)
+# that form a dyad (``parley.fuse.dyads.dyad_pairs``), how many fused events of each
+# factuality and background flag hold it. The writer keeps it in step with the fused
+# events, so the home page's top pairs read this small table, never every event.
+dyad_counts = Table(
+    "dyad_counts", METADATA,
+    Column("a", Text, primary_key=True),
+    Column("b", Text, primary_key=True),
+    Column("factuality", String(16), primary_key=True),
+    Column("background", Boolean, primary_key=True),
+    Column("events", Integer, nullable=False),
+)
 
 conflicts = Table(
     "conflicts", METADATA,
@@ -233,9 +258,38 @@ def _v2_names(conn: Connection) -> None:
                      .values(mention_count=n))
 
 
+def _v3_identities(conn: Connection) -> None:
+    """Version 3 keeps each actor's knowledge-base id (fusion matches on identities),
+    background events, each fused event's article count (copies included), why each
+    report joined its fused event, and the pre-aggregated pair counts."""
+    for sql in (
+        "ALTER TABLE actors ADD COLUMN kb_id VARCHAR(200)",
+        "ALTER TABLE doc_events ADD COLUMN background BOOLEAN NOT NULL DEFAULT FALSE",
+        "ALTER TABLE fused_events ADD COLUMN background BOOLEAN NOT NULL DEFAULT FALSE",
+        "ALTER TABLE fused_events ADD COLUMN article_count INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE fused_event_reports ADD COLUMN rule VARCHAR(20) NOT NULL DEFAULT 'new'",
+        "ALTER TABLE fused_event_reports ADD COLUMN why JSON",
+        "UPDATE fused_events SET article_count = (SELECT count(DISTINCT r.article_id) "
+        "FROM fused_event_reports r WHERE r.fused_event_id = fused_events.id)",
+    ):
+        conn.exec_driver_sql(sql)
+    for index in fused_event_reports.indexes | fused_events.indexes:
+        if index.name in _V3_INDEXES:
+            index.create(conn)
+    dyad_counts.create(conn)
+    # the pair counts of the stored events (the writer keeps them up to date from now)
+    from parley.store.pairs import rebuild_pair_counts
+
+    rebuild_pair_counts(conn)
+
+
+_V3_INDEXES = ("ix_fused_event_reports_article_id", "ix_fused_events_source_count")
+
+
 # (version it produces, description, function from the previous version)
 MIGRATIONS: Sequence[tuple[int, str, Migration]] = (
     (2, "document events and report counts named for what they hold", _v2_names),
+    (3, "identities, article counts, merge reasons, pre-aggregated pairs", _v3_identities),
 )
 
 
