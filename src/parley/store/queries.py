@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -137,19 +138,82 @@ class DyadRecord:
         return out
 
 
-def matches_actor(spec: str, party: PartyRecord) -> bool:
-    """Does ``--actor spec`` (ISO3 code or name) name this participant?"""
+@dataclass(frozen=True)
+class ActorSpec:
+    """What an ``--actor`` value resolved to through the knowledge base: a country
+    (its ISO3 code, whether written "Pakistan", "PAK" or "Pakistani"), another entity
+    (its names), or nothing (the value is matched as a key or name, as written)."""
+
+    spec: str
+    code: str | None = None  # ISO3 when the value names a country
+    entity: str | None = None  # the knowledge-base id it resolved to
+    label: str | None = None  # the entity's name
+    names: tuple[str, ...] = ()  # casefolded names of a non-country entity
+
+    def describe(self) -> str:
+        if self.entity is None:
+            return f"{self.spec!r}: not in the knowledge base, matched as a key or name"
+        what = f"{self.code}" if self.code else "; ".join(self.names[:3])
+        return f"{self.spec!r} = {self.label} ({self.entity}) -> {what}"
+
+
+@lru_cache(maxsize=4096)
+def resolve_actor(spec: str) -> ActorSpec:
+    """Resolve an actor filter value through the knowledge base (names, ISO3 codes,
+    demonyms and adjectives: Pakistan = PAK = Pakistani)."""
     s = spec.strip()
-    return (party.key.casefold() == s.casefold() or party.name.casefold() == s.casefold()
-            or (party.country is not None and party.country == s.upper()))
+    try:
+        from parley.knowledge import default_knowledge
+
+        kb = default_knowledge().kb
+    except Exception:  # noqa: BLE001 - without a knowledge base, filters match as written
+        return ActorSpec(spec=s)
+    if len(s) == 3 and s.isalpha():
+        entity = kb.entities.get(f"country:{s.upper()}")
+        if entity is not None:
+            return ActorSpec(spec=s, code=s.upper(), entity=entity.id, label=entity.name)
+    refs = kb.refs(s)
+    countries = [r for r in refs if getattr(kb.entities.get(r.entity), "kind", "") == "country"]
+    chosen = (countries or refs or [None])[0]
+    if chosen is None:
+        return ActorSpec(spec=s)
+    entity = kb.entities[chosen.entity]
+    if entity.kind == "country" and entity.country:
+        return ActorSpec(spec=s, code=entity.country, entity=entity.id, label=entity.name)
+    names = tuple(dict.fromkeys(n.casefold() for n in (entity.name, *entity.aliases, s)))
+    return ActorSpec(spec=s, entity=entity.id, label=entity.name, names=names)
+
+
+def resolved_actors(conn: Connection, specs: Sequence[str]) -> list[str]:
+    """What each actor filter value resolved to, for a view to show."""
+    return [resolve_actor(s).describe() for s in specs]
+
+
+def matches_actor(spec: str, party: PartyRecord) -> bool:
+    """Does ``--actor spec`` (ISO3 code, name or adjective) name this participant?"""
+    r = resolve_actor(spec)
+    s = r.spec.casefold()
+    if party.key.casefold() == s or party.name.casefold() == s:
+        return True
+    if r.code is not None:
+        return party.key == r.code or party.country == r.code
+    if r.names:
+        return party.name.casefold() in r.names or party.key.casefold() in r.names
+    return party.country is not None and party.country == r.spec.upper()
 
 
 def _actor_clause(spec: str):
-    s = spec.strip()
+    r = resolve_actor(spec)
+    s = r.spec
     fp = fused_participants.c
-    return fused_events.c.id.in_(select(fp.fused_event_id).where(or_(
-        func.lower(fp.key) == s.lower(), func.lower(fp.name) == s.lower(),
-        fp.country == s.upper())))
+    alternatives = [func.lower(fp.key) == s.lower(), func.lower(fp.name) == s.lower()]
+    if r.code is not None:
+        alternatives += [fp.key == r.code, fp.country == r.code]
+    elif r.names:
+        alternatives += [func.lower(fp.name).in_(r.names), func.lower(fp.key).in_(r.names)]
+    else:
+        alternatives.append(fp.country == s.upper())
+    return fused_events.c.id.in_(select(fp.fused_event_id).where(or_(*alternatives)))
 
 
 class _ContainsCI(FunctionElement):
@@ -317,12 +381,22 @@ def dyad_events(conn: Connection, a: str, b: str, *,
 
 
 def dyad_series(conn: Connection, a: str, b: str, *, by: Period = "month",
-                flt: EventFilter | None = None) -> list[PeriodRow]:
+                flt: EventFilter | None = None,
+                include_background: bool = False) -> list[PeriodRow]:
     """Cooperation-conflict series of a pair: per period, events per quad class and the
-    mean score. An event without a date is placed by its earliest publication date."""
+    mean score. An event without a date is placed by its earliest publication date.
+    Background events (well before their reports) are left out unless asked for."""
+    flt = _series_filter(flt, include_background)
     points = [(r.ref_date, r.quad_class, r.score) for r in dyad_events(conn, a, b, flt=flt)
               if r.ref_date is not None]
     return series(points, by)
+
+
+def _series_filter(flt: EventFilter | None, include_background: bool) -> EventFilter:
+    base = flt or EventFilter()
+    if include_background or base.background is not None:
+        return base
+    return replace(base, background=False)
 
 
 def sources(conn: Connection, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
@@ -654,6 +728,12 @@ def key_names(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[str, str
             if key not in best or rank > best[key]:
                 best[key] = rank
                 out[key] = (name, kind)
+    # a country code is the country, whoever of it took part ("PAK" is Pakistan, not
+    # the prime minister who spoke for it)
+    for key in out:
+        r = resolve_actor(key) if len(key) == 3 and key.isupper() else None
+        if r is not None and r.code == key and r.label:
+            out[key] = (r.label, "country")
     return out
 
 
@@ -766,9 +846,11 @@ def article_conflicts(conn: Connection, article_id: int) -> list[ConflictRecord]
 
 
 def dyad_periods(conn: Connection, a: str, b: str, *, by: Period = "month",
-                 flt: EventFilter | None = None) -> list[PeriodEvents]:
+                 flt: EventFilter | None = None,
+                 include_background: bool = False) -> list[PeriodEvents]:
     """``dyad_series`` with the events behind each period."""
-    return periods_of(list(dyad_events(conn, a, b, flt=flt)), by)
+    return periods_of(list(dyad_events(conn, a, b,
+                                       flt=_series_filter(flt, include_background))), by)
 
 
 def periods_of(records: Sequence[EventRecord], by: Period) -> list[PeriodEvents]:
