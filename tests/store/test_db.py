@@ -130,6 +130,7 @@ def _back_to_version_2(conn) -> None:
         "DROP INDEX ix_fused_event_reports_article_id",
         "DROP INDEX ix_fused_events_source_count",
         "DROP TABLE dyad_counts",
+        "DROP TABLE store_counts",
         "ALTER TABLE actors DROP COLUMN kb_id",
         "ALTER TABLE doc_events DROP COLUMN background",
         "ALTER TABLE fused_events DROP COLUMN background",
@@ -161,3 +162,7 @@ def test_a_version_2_store_gains_identities_counts_and_pairs(db, invoke, tmp_pat
                             ).scalar_one() == conn.execute(
             text("SELECT count(*) FROM fused_events")).scalar_one()
         assert queries.top_dyads(conn, 10) == pairs_before
+        table = queries.counts(conn)
+        assert queries.overview(conn) == {k: table[k] for k in
+                                          ("articles", "doc_events", "fused_events",
+                                           "conflicts")}

@@ -80,6 +80,11 @@ def test_near_copies_add_sources_not_events(shared, db, tmp_path, reuse_coding):
     assert pak_assaults(events) and len(pak_assaults(events)) == len(pak_assaults(base))
 
     before = counts(db)
+    from parley.store import open_store, queries
+
+    with open_store(db, create=False) as store, store.read() as conn:
+        assert queries.overview(conn) == {k: before[k] for k in queries.overview(conn)}
+        assert queries.top_dyads(conn, 5)  # the kept pair counts
     again = _ingest(db, [*stories, *_copies(stories)])
     assert again.stored == 0 and again.already_stored == 4 * len(stories)
     assert counts(db) == before

@@ -122,9 +122,13 @@ class Fused:
 
     id: int | None
     members: list[Report] = field(default_factory=list)
+    _cached: tuple[int, Summary] | None = field(default=None, repr=False, compare=False)
 
     def summary(self) -> Summary:
-        return summarise(self.members)
+        # members are only ever appended: the count says whether the cache is current
+        if self._cached is None or self._cached[0] != len(self.members):
+            self._cached = (len(self.members), summarise(self.members))
+        return self._cached[1]
 
 
 @dataclass(frozen=True)

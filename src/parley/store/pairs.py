@@ -39,17 +39,27 @@ _BUMP = (update(dyad_counts)
 
 
 def apply(conn: Connection, delta: Counter[PairKey]) -> None:
-    """Add ``delta`` to the stored counts (inside the writer's transaction)."""
-    changes = [(k, n) for k, n in sorted(delta.items()) if n]
+    """Add ``delta`` to the stored counts (inside the writer's transaction): one read
+    of the rows concerned, then one executemany of updates and one of inserts."""
+    changes = {k: n for k, n in delta.items() if n}
     if not changes:
         return
-    missing = []
-    for (a, b, f, g), n in changes:
-        res = conn.execute(_BUMP, {"ka": a, "kb": b, "kf": f, "kg": g, "n": n})
-        if res.rowcount == 0:
-            missing.append({"a": a, "b": b, "factuality": f, "background": g, "events": n})
-    if missing:
-        conn.execute(insert(dyad_counts), missing)
+    dc = dyad_counts.c
+    firsts = sorted({a for a, _, _, _ in changes})
+    present: set[PairKey] = set()
+    for i in range(0, len(firsts), 500):
+        rows = conn.execute(select(dc.a, dc.b, dc.factuality, dc.background)
+                            .where(dc.a.in_(firsts[i:i + 500])))
+        present.update((a, b, f, bool(g)) for a, b, f, g in rows
+                       if (a, b, f, bool(g)) in changes)
+    updates = [{"ka": a, "kb": b, "kf": f, "kg": g, "n": n}
+               for (a, b, f, g), n in sorted(changes.items()) if (a, b, f, g) in present]
+    inserts = [{"a": a, "b": b, "factuality": f, "background": g, "events": n}
+               for (a, b, f, g), n in sorted(changes.items()) if (a, b, f, g) not in present]
+    if updates:
+        conn.execute(_BUMP, updates)
+    if inserts:
+        conn.execute(insert(dyad_counts), inserts)
     conn.execute(delete(dyad_counts).where(dyad_counts.c.events <= 0))
 
 

@@ -43,6 +43,7 @@ from parley.store.schema import (
     fused_event_reports,
     fused_events,
     fused_participants,
+    store_counts,
 )
 
 _PAGE = 500
@@ -174,9 +175,9 @@ def resolve_actor(spec: str) -> ActorSpec:
             return ActorSpec(spec=s, code=s.upper(), entity=entity.id, label=entity.name)
     refs = kb.refs(s)
     countries = [r for r in refs if getattr(kb.entities.get(r.entity), "kind", "") == "country"]
-    chosen = (countries or refs or [None])[0]
-    if chosen is None:
+    if not (countries or refs):
         return ActorSpec(spec=s)
+    chosen = (countries or refs)[0]
     entity = kb.entities[chosen.entity]
     if entity.kind == "country" and entity.country:
         return ActorSpec(spec=s, code=entity.country, entity=entity.id, label=entity.name)
@@ -454,6 +455,13 @@ def counts(conn: Connection) -> dict[str, int]:
     """Rows per table: what ``parley`` holds at a glance (and what tests compare)."""
     return {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
             for name, table in METADATA.tables.items()}
+
+
+def overview(conn: Connection) -> dict[str, int]:
+    """Rows of the tables an overview shows (articles, doc_events, fused_events,
+    conflicts): kept by the writer, so reading them costs four key lookups whatever
+    the archive's size. Equal to ``counts`` for those tables."""
+    return {r.name: int(r.rows) for r in conn.execute(select(store_counts))}
 
 
 def article_summary(conn: Connection) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
     inspect,
     select,
 )
@@ -232,6 +233,15 @@ conflicts = Table(
 )
 Index(None, conflicts.c.fused_event_id)
 
+# Rows of the tables the overview shows, kept by the writer in each batch's
+# transaction, so the home page does not count millions of rows on every request.
+store_counts = Table(
+    "store_counts", METADATA,
+    Column("name", String(40), primary_key=True),
+    Column("rows", BigInteger, nullable=False),
+)
+COUNTED = ("articles", "doc_events", "fused_events", "conflicts")
+
 Migration = Callable[[Connection], None]
 
 def _v2_names(conn: Connection) -> None:
@@ -277,6 +287,10 @@ def _v3_identities(conn: Connection) -> None:
         if index.name in _V3_INDEXES:
             index.create(conn)
     dyad_counts.create(conn)
+    store_counts.create(conn)
+    conn.execute(store_counts.insert(), [
+        {"name": name, "rows": conn.execute(select(func.count()).select_from(
+            METADATA.tables[name])).scalar_one()} for name in COUNTED])
     # the pair counts of the stored events (the writer keeps them up to date from now)
     from parley.store.pairs import rebuild_pair_counts
 
@@ -321,6 +335,9 @@ def migrate(conn: Connection, *, target: int = SCHEMA_VERSION,
             raise StoreError("the database has tables but no Parley schema_version; "
                              "point --db at an empty or Parley database")
         metadata.create_all(conn)
+        if "store_counts" in metadata.tables:
+            conn.execute(metadata.tables["store_counts"].insert(),
+                         [{"name": name, "rows": 0} for name in COUNTED])
         conn.execute(schema_version.insert().values(
             version=target, applied_at=now(), description="created"))
         return target

@@ -58,6 +58,7 @@ from parley.store.schema import (
     fused_participants,
     minhash_bands,
     now,
+    store_counts,
 )
 
 # Codes a batch of articles: one document (or the error for that article) per article,
@@ -80,6 +81,8 @@ class IngestReport:
     repeated: int = 0  # events of near-duplicates in a sentence the original has
     conflicts: int = 0
     batches: int = 0
+    # changes to the pre-aggregated pair counts, written once at the end of a batch
+    pairs: Counter = field(default_factory=Counter, repr=False)
 
     def add(self, other: IngestReport) -> None:
         """Count a committed batch in (only committed work is reported)."""
@@ -108,6 +111,13 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     rule = rule or FusionRule()
+    if rule.plover is None:
+        # read the PLOVER table once, not on every comparison
+        from dataclasses import replace
+
+        from parley.knowledge import default_knowledge
+
+        rule = replace(rule, plover=default_knowledge().plover)
     report = IngestReport()
 
     def progress(n: int) -> None:
@@ -155,6 +165,8 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder
                         continue
                     known.add(h)
                     _store_document(conn, article, doc, h, rule, batch)
+                _count_rows(conn, batch)
+                pairs.apply(conn, batch.pairs)
         except DBAPIError as exc:
             raise StoreError(f"batch {report.batches + 1} was not stored ({db_reason(exc)}); the "
                              f"{report.batches} batches before it are",
@@ -162,6 +174,17 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder
         report.add(batch)
         report.batches += 1
     return report
+
+
+_BUMP_COUNT = (update(store_counts).where(store_counts.c.name == bindparam("n"))
+               .values(rows=store_counts.c.rows + bindparam("k")))
+
+
+def _count_rows(conn: Connection, batch: IngestReport) -> None:
+    """Keep ``store_counts`` in step with what the batch wrote."""
+    added = {"articles": batch.stored, "doc_events": batch.events,
+             "fused_events": batch.fused_new, "conflicts": batch.conflicts}
+    conn.execute(_BUMP_COUNT, [{"n": n, "k": k} for n, k in added.items() if k])
 
 
 def _batch_source(coded: Sequence[tuple[str, Article, Document]]) -> str | None:
@@ -438,7 +461,7 @@ def _candidate_pool(conn: Connection, rule: FusionRule, reports: Sequence[Report
     by_anchor: dict[tuple[date, int], tuple[set[str], set[str]]] = {}
     for rep in reports:
         # a report naming nobody looks for the events of the article's actors
-        keys = rep.store_keys or context_keys
+        keys = set(rep.store_keys or context_keys)
         if rep.anchor is None or not keys:
             continue
         types, found = by_anchor.setdefault((rep.anchor, rule.tolerance(rep)),
@@ -508,12 +531,14 @@ def _fuse_document(conn: Connection, reports: Sequence[Report], rule: FusionRule
     fresh = [rep for i, rep in enumerate(reports) if plan.get(i, ("new",))[0] == "new"]
     context = frozenset().union(*(r.article_actors for r in reports))
     context_keys = frozenset(_store_keys(conn, reports, context))
-    pool = {f.id: _Target(id=f.id, members=f.members)
-            for f in _candidate_pool(conn, rule, fresh, context_keys)}
+    pool: dict[int | None, _Target] = {
+        f.id: _Target(id=f.id, members=f.members)
+        for f in _candidate_pool(conn, rule, fresh, context_keys)}
     copied = sorted({fid for kind, fid, _ in plan.values() if kind == "copy" and fid}
                     - set(pool))
     pool.update({f.id: _Target(id=f.id, members=f.members)
                  for f in load_fused(conn, copied)})
+    index = _PoolIndex(pool)
     taken: set[int] = set()
     targets: list[_Target | None] = []
     created: list[_Target] = []
@@ -523,16 +548,17 @@ def _fuse_document(conn: Connection, reports: Sequence[Report], rule: FusionRule
             report.repeated += 1
             targets.append(None)
             continue
-        if kind == "copy" and fid in pool and fid not in taken:
-            match = pool[fid]
-            target = _Target(id=fid, members=[*match.members, rep], rule="copy", why=why)
+        if kind == "copy" and fid is not None and fid in pool and fid not in taken:
+            copied_from = pool[fid]
+            target = _Target(id=fid, members=[*copied_from.members, rep], rule="copy",
+                             why=why)
             taken.add(fid)
-            _update_fused(conn, target, before=match)
-            pool[fid] = target
+            _update_fused(conn, target, before=copied_from, delta=report.pairs)
+            index.add(target)
             report.copied += 1
             targets.append(target)
             continue
-        found = best_match_why(rule, rep, [f for f in pool.values() if f.id not in taken])
+        found = best_match_why(rule, rep, index.plausible(rule, rep, taken))
         if found is None:
             target = _Target(id=None, members=[rep], rule="new",
                              why={"rule": "new", "reason": _why_new(rep)})
@@ -545,13 +571,43 @@ def _fuse_document(conn: Connection, reports: Sequence[Report], rule: FusionRule
                              found=disagreements(rule, rep, match), rule="fused",
                              why=reason)
             taken.add(match.id)
-            _update_fused(conn, target, before=match)
-            pool[match.id] = target
+            _update_fused(conn, target, before=match, delta=report.pairs)
+            index.add(target)
             report.fused_joined += 1
         targets.append(target)
     if created:
-        _insert_fused(conn, created)
+        _insert_fused(conn, created, report.pairs)
     return targets
+
+
+class _PoolIndex:
+    """The candidate pool of a document by participant identity and type, so each
+    report looks only at the fused events it could join (a compatible type and a
+    shared participant or article actor) instead of the whole pool."""
+
+    def __init__(self, pool: dict[int | None, _Target]):
+        self.pool = pool
+        self.by_key: dict[str, set[int]] = {}
+        self.by_type: dict[str, set[int]] = {}
+        for f in pool.values():
+            self.add(f)
+
+    def add(self, f: _Target) -> None:
+        assert f.id is not None
+        self.pool[f.id] = f
+        for p in f.summary().parties:
+            self.by_key.setdefault(p.identity, set()).add(f.id)
+        for m in f.members:
+            self.by_type.setdefault(m.type, set()).add(f.id)
+
+    def plausible(self, rule: FusionRule, rep: Report, taken: set[int]) -> list[_Target]:
+        typed: set[int] = set()
+        for t in rule.types_for(rep.type):
+            typed |= self.by_type.get(t, set())
+        keyed: set[int] = set()
+        for k in rep.keys or rep.article_actors:
+            keyed |= self.by_key.get(k, set())
+        return [self.pool[i] for i in sorted((typed & keyed) - taken)]
 
 
 def _why_new(rep: Report) -> str:
@@ -589,23 +645,22 @@ def _party_rows(fid: int, s: Summary, known: set[str]) -> list[dict]:
             for i, p in enumerate(s.parties) if p.key not in known]
 
 
-def _insert_fused(conn: Connection, created: Sequence[_Target]) -> None:
+def _insert_fused(conn: Connection, created: Sequence[_Target], delta: Counter) -> None:
     summaries = [t.summary() for t in created]
     ids = conn.execute(_INSERT_FUSED, [
         {**_fused_values(s), "created_at": now(), "disputed": s.date_disputed}
         for s in summaries]).scalars().all()
     rows = []
-    delta = Counter()
     for target, s, fid in zip(created, summaries, ids, strict=True):
         target.id = fid
         rows.extend(_party_rows(fid, s, set()))
         delta.update(pairs.pair_delta(s.parties, s.factuality, s.background))
     if rows:
         conn.execute(insert(fused_participants), rows)
-    pairs.apply(conn, delta)
 
 
-def _update_fused(conn: Connection, target: _Target, *, before: Fused) -> None:
+def _update_fused(conn: Connection, target: _Target, *, before: Fused,
+                  delta: Counter) -> None:
     """Rewrite a joined fused event's row; append the participants it did not have;
     move its pairs in the pre-aggregated counts.
 
@@ -619,6 +674,5 @@ def _update_fused(conn: Connection, target: _Target, *, before: Fused) -> None:
     rows = _party_rows(target.id, s, {p.key for p in old.parties})
     if rows:
         conn.execute(insert(fused_participants), rows)
-    delta = pairs.pair_delta(old.parties, old.factuality, old.background, -1)
+    delta.update(pairs.pair_delta(old.parties, old.factuality, old.background, -1))
     delta.update(pairs.pair_delta(s.parties, s.factuality, s.background))
-    pairs.apply(conn, delta)
