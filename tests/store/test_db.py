@@ -131,6 +131,7 @@ def _back_to_version_2(conn) -> None:
         "DROP INDEX ix_fused_events_source_count",
         "DROP TABLE dyad_counts",
         "DROP TABLE store_counts",
+        "DROP TABLE dyad_days",
         "ALTER TABLE actors DROP COLUMN kb_id",
         "ALTER TABLE doc_events DROP COLUMN background",
         "ALTER TABLE fused_events DROP COLUMN background",
@@ -153,7 +154,8 @@ def test_a_version_2_store_gains_identities_counts_and_pairs(db, invoke, tmp_pat
         from parley.store import queries
 
         pairs_before = queries.top_dyads(conn, 10)
-    assert pairs_before
+        series_before = queries.dyad_series(conn, "KEN", "UGA")
+    assert pairs_before and series_before
     with open_store(db, create=False) as store, store.write() as conn:
         _back_to_version_2(conn)
     with open_store(db, create=False) as store, store.read() as conn:
@@ -162,6 +164,7 @@ def test_a_version_2_store_gains_identities_counts_and_pairs(db, invoke, tmp_pat
                             ).scalar_one() == conn.execute(
             text("SELECT count(*) FROM fused_events")).scalar_one()
         assert queries.top_dyads(conn, 10) == pairs_before
+        assert queries.dyad_series(conn, "KEN", "UGA") == series_before
         table = queries.counts(conn)
         assert queries.overview(conn) == {k: table[k] for k in
                                           ("articles", "doc_events", "fused_events",

@@ -85,6 +85,7 @@ def test_near_copies_add_sources_not_events(shared, db, tmp_path, reuse_coding):
     with open_store(db, create=False) as store, store.read() as conn:
         assert queries.overview(conn) == {k: before[k] for k in queries.overview(conn)}
         assert queries.top_dyads(conn, 5)  # the kept pair counts
+        _series_match_events(conn)
     again = _ingest(db, [*stories, *_copies(stories)])
     assert again.stored == 0 and again.already_stored == 4 * len(stories)
     assert counts(db) == before
@@ -129,3 +130,20 @@ def test_a_copy_of_a_deal_report_is_one_more_article_not_a_source(db, tmp_path, 
     why = json.loads(result.stdout)
     assert why["decisions"][1]["rule"] == "copy"
     assert why["decisions"][1]["near_duplicate_of"] == why["decisions"][0]["article_id"]
+
+
+def _series_match_events(conn) -> None:
+    """The kept pair series give what counting the pair's events gives."""
+    from parley.fuse.dyads import series
+    from parley.store import queries
+    from parley.store.queries import EventFilter
+
+    pairs = [(a, b) for a, b, _ in queries.top_dyads(conn, 15)
+             if len(a) == 3 and a.isupper() and len(b) == 3 and b.isupper()]
+    assert len(pairs) >= 3
+    for a, b in pairs:
+        for by in ("month", "day"):
+            events = queries.dyad_events(conn, a, b, flt=EventFilter(background=False))
+            slow = series([(r.ref_date, r.quad_class, r.score) for r in events
+                           if r.ref_date is not None], by)
+            assert queries.dyad_series(conn, a, b, by=by) == slow

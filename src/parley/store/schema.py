@@ -233,6 +233,21 @@ conflicts = Table(
 )
 Index(None, conflicts.c.fused_event_id)
 
+# Pre-aggregated pair series: per undirected pair, day (``ref_date``), quad class,
+# factuality and background flag, the events and the sum of their PLOVER scores. The
+# writer keeps it with ``dyad_counts``; a dyad series reads one pair's rows.
+dyad_days = Table(
+    "dyad_days", METADATA,
+    Column("a", Text, primary_key=True),
+    Column("b", Text, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("quad", SmallInteger, primary_key=True, autoincrement=False),
+    Column("factuality", String(16), primary_key=True),
+    Column("background", Boolean, primary_key=True),
+    Column("events", Integer, nullable=False),
+    Column("score_sum", Float, nullable=False),
+)
+
 # Rows of the tables the overview shows, kept by the writer in each batch's
 # transaction, so the home page does not count millions of rows on every request.
 store_counts = Table(
@@ -287,6 +302,7 @@ def _v3_identities(conn: Connection) -> None:
         if index.name in _V3_INDEXES:
             index.create(conn)
     dyad_counts.create(conn)
+    dyad_days.create(conn)
     store_counts.create(conn)
     conn.execute(store_counts.insert(), [
         {"name": name, "rows": conn.execute(select(func.count()).select_from(

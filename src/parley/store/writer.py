@@ -10,7 +10,6 @@ batches only, and re-running it skips what was committed.
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -82,7 +81,7 @@ class IngestReport:
     conflicts: int = 0
     batches: int = 0
     # changes to the pre-aggregated pair counts, written once at the end of a batch
-    pairs: Counter = field(default_factory=Counter, repr=False)
+    pairs: pairs.Deltas = field(default_factory=lambda: pairs.Deltas(), repr=False)
 
     def add(self, other: IngestReport) -> None:
         """Count a committed batch in (only committed work is reported)."""
@@ -166,7 +165,7 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder
                     known.add(h)
                     _store_document(conn, article, doc, h, rule, batch)
                 _count_rows(conn, batch)
-                pairs.apply(conn, batch.pairs)
+                pairs.apply_all(conn, batch.pairs)
         except DBAPIError as exc:
             raise StoreError(f"batch {report.batches + 1} was not stored ({db_reason(exc)}); the "
                              f"{report.batches} batches before it are",
@@ -553,7 +552,7 @@ def _fuse_document(conn: Connection, reports: Sequence[Report], rule: FusionRule
             target = _Target(id=fid, members=[*copied_from.members, rep], rule="copy",
                              why=why)
             taken.add(fid)
-            _update_fused(conn, target, before=copied_from, delta=report.pairs)
+            _update_fused(conn, target, before=copied_from, delta=report.pairs, rule=rule)
             index.add(target)
             report.copied += 1
             targets.append(target)
@@ -571,12 +570,12 @@ def _fuse_document(conn: Connection, reports: Sequence[Report], rule: FusionRule
                              found=disagreements(rule, rep, match), rule="fused",
                              why=reason)
             taken.add(match.id)
-            _update_fused(conn, target, before=match, delta=report.pairs)
+            _update_fused(conn, target, before=match, delta=report.pairs, rule=rule)
             index.add(target)
             report.fused_joined += 1
         targets.append(target)
     if created:
-        _insert_fused(conn, created, report.pairs)
+        _insert_fused(conn, created, report.pairs, rule)
     return targets
 
 
@@ -645,7 +644,14 @@ def _party_rows(fid: int, s: Summary, known: set[str]) -> list[dict]:
             for i, p in enumerate(s.parties) if p.key not in known]
 
 
-def _insert_fused(conn: Connection, created: Sequence[_Target], delta: Counter) -> None:
+def _aggregate(delta: pairs.Deltas, s: Summary, rule: FusionRule, sign: int = 1) -> None:
+    table = rule.table
+    delta.add(s.parties, s.factuality, s.background, s.ref_date, table.quad(s.type),
+              table.score(s.type, s.mode), sign)
+
+
+def _insert_fused(conn: Connection, created: Sequence[_Target], delta: pairs.Deltas,
+                  rule: FusionRule) -> None:
     summaries = [t.summary() for t in created]
     ids = conn.execute(_INSERT_FUSED, [
         {**_fused_values(s), "created_at": now(), "disputed": s.date_disputed}
@@ -654,13 +660,13 @@ def _insert_fused(conn: Connection, created: Sequence[_Target], delta: Counter) 
     for target, s, fid in zip(created, summaries, ids, strict=True):
         target.id = fid
         rows.extend(_party_rows(fid, s, set()))
-        delta.update(pairs.pair_delta(s.parties, s.factuality, s.background))
+        _aggregate(delta, s, rule)
     if rows:
         conn.execute(insert(fused_participants), rows)
 
 
 def _update_fused(conn: Connection, target: _Target, *, before: Fused,
-                  delta: Counter) -> None:
+                  delta: pairs.Deltas, rule: FusionRule) -> None:
     """Rewrite a joined fused event's row; append the participants it did not have;
     move its pairs in the pre-aggregated counts.
 
@@ -674,5 +680,5 @@ def _update_fused(conn: Connection, target: _Target, *, before: Fused,
     rows = _party_rows(target.id, s, {p.key for p in old.parties})
     if rows:
         conn.execute(insert(fused_participants), rows)
-    delta.update(pairs.pair_delta(old.parties, old.factuality, old.background, -1))
-    delta.update(pairs.pair_delta(s.parties, s.factuality, s.background))
+    _aggregate(delta, old, rule, -1)
+    _aggregate(delta, s, rule)
