@@ -129,6 +129,8 @@ def _back_to_version_2(conn) -> None:
     for sql in (
         "DROP INDEX ix_fused_event_reports_article_id",
         "DROP INDEX ix_fused_events_source_count",
+        "DROP INDEX ix_fused_participants_lower_name",
+        "DROP INDEX ix_fused_participants_lower_key",
         "DROP TABLE dyad_counts",
         "DROP TABLE store_counts",
         "DROP TABLE dyad_days",

@@ -198,24 +198,27 @@ def matches_actor(spec: str, party: PartyRecord) -> bool:
     if party.key.casefold() == s or party.name.casefold() == s:
         return True
     if r.code is not None:
-        return party.key == r.code or party.country == r.code
+        return party.key == r.code
     if r.names:
         return party.name.casefold() in r.names or party.key.casefold() in r.names
-    return party.country is not None and party.country == r.spec.upper()
+    return party.key == r.spec.upper()
 
 
 def _actor_clause(spec: str):
     r = resolve_actor(spec)
     s = r.spec
     fp = fused_participants.c
-    alternatives = [func.lower(fp.key) == s.lower(), func.lower(fp.name) == s.lower()]
     if r.code is not None:
-        alternatives += [fp.key == r.code, fp.country == r.code]
+        # a country's participants are keyed by its code (the key is the country when
+        # there is one): one probe of the key index
+        cond = fp.key == r.code
     elif r.names:
-        alternatives += [func.lower(fp.name).in_(r.names), func.lower(fp.key).in_(r.names)]
+        cond = or_(func.lower(fp.name).in_(r.names), func.lower(fp.key).in_(r.names),
+                   func.lower(fp.key) == s.lower(), func.lower(fp.name) == s.lower())
     else:
-        alternatives.append(fp.country == s.upper())
-    return fused_events.c.id.in_(select(fp.fused_event_id).where(or_(*alternatives)))
+        cond = or_(func.lower(fp.key) == s.lower(), func.lower(fp.name) == s.lower(),
+                   fp.key == s.upper())
+    return fused_events.c.id.in_(select(fp.fused_event_id).where(cond))
 
 
 class _ContainsCI(FunctionElement):
@@ -657,12 +660,24 @@ def articles_page(conn: Connection, *, limit: int = 50, offset: int = 0,
     a = articles.c
     stmt = select(a.id, a.doc_id, a.title, a.published, a.url, a.near_duplicate_of,
                   n.label("events"))
+    # the writer keeps the article count: no count of the table per page
+    total = overview(conn).get("articles")
+    if total is None:
+        total = conn.execute(select(func.count()).select_from(articles)).scalar_one()
     if newest_first:
-        stmt = stmt.order_by(a.published.is_(None), a.published.desc(), a.id.desc())
+        # dated articles newest first along the published index, then the undated ones
+        # (two index-ordered reads instead of sorting every article)
+        rows = list(conn.execute(stmt.where(a.published.is_not(None))
+                                 .order_by(a.published.desc(), a.id.desc())
+                                 .limit(limit).offset(offset)).mappings())
+        if len(rows) < limit:
+            dated = offset + len(rows) if rows else conn.execute(
+                select(func.count()).where(a.published.is_not(None))).scalar_one()
+            rows += conn.execute(stmt.where(a.published.is_(None)).order_by(a.id.desc())
+                                 .limit(limit - len(rows))
+                                 .offset(max(0, offset - dated))).mappings().all()
     else:
-        stmt = stmt.order_by(a.id)
-    total = conn.execute(select(func.count()).select_from(articles)).scalar_one()
-    rows = conn.execute(stmt.limit(limit).offset(offset)).mappings()
+        rows = list(conn.execute(stmt.order_by(a.id).limit(limit).offset(offset)).mappings())
     return [ArticleRow(id=r["id"], doc_id=r["doc_id"], title=r["title"],
                        published=r["published"], url=r["url"], events=r["events"],
                        near_duplicate_of=r["near_duplicate_of"]) for r in rows], total

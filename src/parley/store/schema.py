@@ -190,6 +190,9 @@ fused_participants = Table(
     Column("role", String(12), nullable=False),
 )
 Index(None, fused_participants.c.key)
+# actor filters by name ("African Union", a value the knowledge base does not know)
+Index("ix_fused_participants_lower_name", func.lower(fused_participants.c.name))
+Index("ix_fused_participants_lower_key", func.lower(fused_participants.c.key))
 
 fused_event_reports = Table(
     "fused_event_reports", METADATA,
@@ -298,7 +301,8 @@ def _v3_identities(conn: Connection) -> None:
         "FROM fused_event_reports r WHERE r.fused_event_id = fused_events.id)",
     ):
         conn.exec_driver_sql(sql)
-    for index in fused_event_reports.indexes | fused_events.indexes:
+    for index in (fused_event_reports.indexes | fused_events.indexes
+                  | fused_participants.indexes):
         if index.name in _V3_INDEXES:
             index.create(conn)
     dyad_counts.create(conn)
@@ -313,7 +317,8 @@ def _v3_identities(conn: Connection) -> None:
     rebuild_pair_counts(conn)
 
 
-_V3_INDEXES = ("ix_fused_event_reports_article_id", "ix_fused_events_source_count")
+_V3_INDEXES = ("ix_fused_event_reports_article_id", "ix_fused_events_source_count",
+               "ix_fused_participants_lower_name", "ix_fused_participants_lower_key")
 
 
 # (version it produces, description, function from the previous version)
