@@ -55,3 +55,30 @@ def test_a_meeting_reported_twice_is_one_consult_with_its_conflicts_shown(code):
     assert not [e for e in doc.events if e.type == "ASSAULT" and e.factuality == "asserted"]
     # the inline link is set aside, not coded
     assert any("Heavy snow" in r.text for r in doc.removed)
+
+
+def test_dates_weeks_apart_are_two_events_not_a_disputed_one(code):
+    # the second sentence reports another round of talks: no date conflict
+    doc = code("Kenya and Uganda held talks on border trade on March 4, officials said.\n"
+               "Kenya and Uganda held talks on border trade on February 12 as well.",
+               published="2024-03-08")
+    assert not [c for c in doc.conflicts if c.kind == "date"]
+
+
+def test_a_participant_left_out_by_a_one_actor_account_is_not_disputed(code):
+    # "Kenya said ..." does not list the participants: it cannot leave Uganda out
+    doc = code("Kenya and Uganda agreed on Monday to build a railway, officials said.\n"
+               "Kenya agreed to pay for most of the railway, its treasury said.",
+               published="2024-03-08")
+    assert not [c for c in doc.conflicts if c.kind == "participants"]
+
+
+def test_each_conflict_is_recorded_once_with_both_sides(code):
+    doc = code("The foreign ministers of Kenya, Ethiopia and Somalia met in Nairobi on Monday.\n"
+               "Trade between the three countries has grown.\n"
+               "The Ethiopian and Kenyan ministers met on Tuesday to discuss the border.",
+               published="2024-03-08")
+    kinds = [(c.event, c.kind, c.detail) for c in doc.conflicts]
+    assert len(kinds) == len(set(kinds))
+    for c in doc.conflicts:
+        assert len(c.evidence) == 2 and c.evidence[0] != c.evidence[1]

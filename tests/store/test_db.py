@@ -103,6 +103,7 @@ def test_a_version_1_store_is_renamed_forward_keeping_its_rows(db, invoke, tmp_p
          "text": "Kenya and Uganda signed a border agreement on Monday in Nairobi."}])
     assert invoke("ingest", str(src), "--db", db).exit_code == 0
     with open_store(db, create=False) as store, store.write() as conn:
+        _back_to_version_2(conn)
         for sql in (  # back to the version-1 shape
             "ALTER TABLE fused_events DROP COLUMN mention_count",
             "ALTER TABLE fused_events RENAME COLUMN report_count TO mention_count",
@@ -122,3 +123,51 @@ def test_a_version_1_store_is_renamed_forward_keeping_its_rows(db, invoke, tmp_p
         assert "mentions" not in tables
         counts = conn.execute(text("SELECT report_count, mention_count FROM fused_events")).all()
         assert counts and all(r == (1, 1) for r in counts)
+
+
+def _back_to_version_2(conn) -> None:
+    for sql in (
+        "DROP INDEX ix_fused_event_reports_article_id",
+        "DROP INDEX ix_fused_events_source_count",
+        "DROP INDEX ix_fused_participants_lower_name",
+        "DROP INDEX ix_fused_participants_lower_key",
+        "DROP TABLE dyad_counts",
+        "DROP TABLE store_counts",
+        "DROP TABLE dyad_days",
+        "ALTER TABLE actors DROP COLUMN kb_id",
+        "ALTER TABLE doc_events DROP COLUMN background",
+        "ALTER TABLE fused_events DROP COLUMN background",
+        "ALTER TABLE fused_events DROP COLUMN article_count",
+        "ALTER TABLE fused_event_reports DROP COLUMN rule",
+        "ALTER TABLE fused_event_reports DROP COLUMN why",
+    ):
+        conn.execute(text(sql))
+    conn.execute(schema_version.update().values(version=2))
+
+
+def test_a_version_2_store_gains_identities_counts_and_pairs(db, invoke, tmp_path):
+    from tests.helpers import write_jsonl
+
+    src = write_jsonl(tmp_path / "in.jsonl", [
+        {"id": "a", "published": "2024-03-08",
+         "text": "Kenya and Uganda agreed on Monday to build a railway, officials said."}])
+    assert invoke("ingest", str(src), "--db", db).exit_code == 0
+    with open_store(db, create=False) as store, store.read() as conn:
+        from parley.store import queries
+
+        pairs_before = queries.top_dyads(conn, 10)
+        series_before = queries.dyad_series(conn, "KEN", "UGA")
+    assert pairs_before and series_before
+    with open_store(db, create=False) as store, store.write() as conn:
+        _back_to_version_2(conn)
+    with open_store(db, create=False) as store, store.read() as conn:
+        assert current_version(conn) == SCHEMA_VERSION
+        assert conn.execute(text("SELECT count(*) FROM fused_events WHERE article_count = 1")
+                            ).scalar_one() == conn.execute(
+            text("SELECT count(*) FROM fused_events")).scalar_one()
+        assert queries.top_dyads(conn, 10) == pairs_before
+        assert queries.dyad_series(conn, "KEN", "UGA") == series_before
+        table = queries.counts(conn)
+        assert queries.overview(conn) == {k: table[k] for k in
+                                          ("articles", "doc_events", "fused_events",
+                                           "conflicts")}

@@ -74,7 +74,7 @@ def test_export_gdelt_is_tab_separated_dyads(small_store, invoke):
     lines = result.stdout.splitlines()
     header = lines[0].split("\t")
     rows = [dict(zip(header, ln.split("\t"), strict=True)) for ln in lines[1:]]
-    deal = [r for r in rows if r["EventCode"] == "AGREE"]
+    deal = [r for r in rows if r["PloverType"] == "AGREE"]
     assert {(r["Actor1Code"], r["Actor2Code"]) for r in deal} == {("KEN", "UGA"),
                                                                   ("UGA", "KEN")}
     assert all(r["SQLDATE"] == "20240305" and r["NumSources"] == "2" for r in deal)

@@ -58,7 +58,7 @@ def test_voa_stories_ingest_end_to_end_and_plot_a_dyad(shared, db, invoke, tmp_p
     lines = gdelt.read_text("utf-8").splitlines()
     assert lines[0].split("\t")[:4] == ["GLOBALEVENTID", "SQLDATE", "Actor1Code",
                                         "Actor1Name"]
-    assert len(lines) > 50 and all(len(ln.split("\t")) == 15 for ln in lines)
+    assert len(lines) > 50 and all(len(ln.split("\t")) == 22 for ln in lines)
     polecat = tmp_path / "events.jsonl"
     assert invoke("export", "--db", db, "--format", "polecat", "--output", str(polecat)
                   ).exit_code == 0

@@ -168,11 +168,46 @@ def _output(path: str | None) -> Iterator[IO[str]]:
         yield fh
 
 
-def _filter(actors=(), types=(), since=None, until=None, factuality=()):
+def _filter(actors=(), types=(), since=None, until=None, factuality=(), background=None):
     from parley.store.queries import EventFilter
 
     return EventFilter(actors=tuple(actors), types=tuple(t.upper() for t in types),
-                       since=since, until=until, factuality=tuple(factuality))
+                       since=since, until=until, factuality=tuple(factuality),
+                       background=background)
+
+
+def _why(db: str | None, event_id: int, fmt: str) -> None:
+    """``parley events --why ID``: the fused event and the decision behind each report."""
+    import json
+
+    from parley.store import queries
+
+    store = open_db(db, create=False)
+    try:
+        with store_errors(), store.read() as conn:
+            record = queries.event(conn, event_id)
+            if record is None:
+                err(f"there is no fused event {event_id}")
+                sys.exit(1)
+            decisions = queries.event_why(conn, event_id)
+            found = queries.event_conflicts(conn, [event_id])[event_id]
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(json.dumps({"event": record.as_dict(),
+                               "decisions": [d.as_dict() for d in decisions],
+                               "conflicts": found}, ensure_ascii=False, indent=1))
+        return
+    parts = ", ".join(f"{p.name} ({p.key})" for p in record.participants)
+    click.echo(f"event {record.id}: {record.type} {record.ref_date or ''} [{parts}] "
+               f"{record.source_count} sources, {record.article_count} articles")
+    for d in decisions:
+        copy = f" (copy of article {d.near_duplicate_of})" if d.near_duplicate_of else ""
+        evidence = "; ".join(f"{k}={v}" for k, v in d.why.items() if k != "rule")
+        click.echo(f"  article {d.article_id} {d.doc_id}{copy} {d.event}: "
+                   f"{d.why.get('rule', d.rule)} ({d.rule}) {evidence}")
+    for c in found:
+        click.echo(f"  conflict [{c['scope']}/{c['kind']}]: {c['detail']}")
 
 
 def _event_table(records, out: IO[str]) -> None:
@@ -224,17 +259,32 @@ def _dyad_table(records, out: IO[str]) -> None:
               "(required for parquet).")
 @click.option("--dyadic", is_flag=True, help="One row per directed actor pair "
               "(GDELT-style) instead of one per n-ary event.")
-def events(db, actors, types, since, until, factuality, fmt, output, dyadic) -> None:
+@click.option("--why", "why", type=click.IntRange(min=1), metavar="ID",
+              help="Explain fused event ID: each report behind it, the rule that put it "
+              "there and the evidence (identities, dates, places, the copied sentence).")
+@click.option("--background/--no-background", default=None,
+              help="Only background events (well before the report) / none of them; "
+              "default: all events (dyadic rows: none unless --background).")
+def events(db, actors, types, since, until, factuality, fmt, output, dyadic, why,
+           background) -> None:
     """Query fused events. An event without a date is filtered by the date its first
-    report was published."""
+    report was published. --actor takes an ISO3 code, a name or an adjective
+    ("Pakistan", "PAK", "Pakistani"), resolved through the knowledge base."""
     from parley.store import export, queries
 
+    if why is not None:
+        _why(db, why, fmt)
+        return
     if fmt == "parquet" and (output is None or output == "-"):
         raise click.UsageError("--format parquet needs --output FILE")
-    flt = _filter(actors, types, since, until, factuality)
+    if dyadic and background is None:
+        background = False
+    flt = _filter(actors, types, since, until, factuality, background=background)
     store = open_db(db, create=False)
     try:
         with store_errors(), store.read() as conn:
+            for note in queries.resolved_actors(conn, flt.actors):
+                click.echo(f"parley: note: --actor {note}", err=True)
             records: Iterable[Any]
             if dyadic:
                 records, columns, kind = queries.dyads(conn, flt), export.DYAD_COLUMNS, "dyads"
@@ -260,28 +310,43 @@ def events(db, actors, types, since, until, factuality, fmt, output, dyadic) -> 
 
 @click.command(name="export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["gdelt", "polecat", "parquet"]),
-              required=True, help="gdelt: tab-separated dyads; polecat: one JSON event a "
-              "line; parquet: events.parquet and dyads.parquet in the --output directory.")
+@click.option("--format", "fmt",
+              type=click.Choice(["gdelt", "polecat", "parquet", "csv", "stata"]),
+              required=True, help="gdelt: tab-separated dyads with CAMEO codes; polecat: "
+              "one JSON event a line (PLOVER fields); parquet, csv, stata: events and dyads "
+              "files (events.parquet, dyads.parquet; .csv; .dta) in the --output directory.")
 @click.option("--output", "-o", required=True, metavar="PATH",
-              help="File (gdelt, polecat; '-' for stdout) or directory (parquet).")
+              help="File (gdelt, polecat; '-' for stdout) or directory (parquet, csv, "
+              "stata).")
 @click.option("--since", callback=date_option, help="Events on or after YYYY-MM-DD.")
 @click.option("--until", callback=date_option, help="Events on or before YYYY-MM-DD.")
-def export_cmd(db, fmt, output, since, until) -> None:
-    """Export all fused events for bulk use."""
+@click.option("--actor", "actors", multiple=True, metavar="ISO3|NAME",
+              help="Only events in which this actor takes part (repeat: all of them).")
+@click.option("--background", is_flag=True,
+              help="Include background events (well before their reports; left out by "
+              "default).")
+def export_cmd(db, fmt, output, since, until, actors, background) -> None:
+    """Export fused events for bulk use."""
     from parley.store import export
 
-    flt = _filter(since=since, until=until)
+    flt = _filter(actors=actors, since=since, until=until)
     store = open_db(db, create=False)
     try:
         with store_errors(), store.read() as conn:
             if fmt == "parquet":
-                n_events, n_dyads = export.export_parquet(conn, Path(output), flt)
+                n_events, n_dyads = export.export_parquet(conn, Path(output), flt,
+                                                          include_background=background)
+                note = f"{n_events} events and {n_dyads} dyads"
+            elif fmt in ("csv", "stata"):
+                n_events, n_dyads = export.export_tables(
+                    conn, Path(output), "csv" if fmt == "csv" else "dta", flt,
+                    include_background=background)
                 note = f"{n_events} events and {n_dyads} dyads"
             else:
                 with _output(output) as out:
                     n = (export.export_gdelt if fmt == "gdelt"
-                         else export.export_polecat)(conn, out, flt)
+                         else export.export_polecat)(conn, out, flt,
+                                                     include_background=background)
                 note = f"{n} {'dyads' if fmt == 'gdelt' else 'events'}"
     finally:
         store.close()
@@ -300,8 +365,11 @@ def export_cmd(db, fmt, output, since, until) -> None:
               default="table", show_default=True)
 @click.option("--plot", type=click.Path(dir_okay=False), metavar="FILE.png|FILE.svg",
               help="Also draw the series to a PNG or SVG file.")
-def dyad(a, b, db, by, since, until, fmt, plot) -> None:
-    """Cooperation-conflict series between actors A and B (ISO3 codes or names).
+@click.option("--background", is_flag=True,
+              help="Include background events (left out by default).")
+def dyad(a, b, db, by, since, until, fmt, plot, background) -> None:
+    """Cooperation-conflict series between actors A and B (ISO3 codes, names or
+    adjectives, resolved through the knowledge base).
 
     Per period: events per quad class and their mean PLOVER score, events in either
     direction. An event without a date counts in the period it was first published.
@@ -318,7 +386,10 @@ def dyad(a, b, db, by, since, until, fmt, plot) -> None:
     store = open_db(db, create=False)
     try:
         with store_errors(), store.read() as conn:
-            rows = queries.dyad_series(conn, a, b, by=by, flt=flt)
+            for note in queries.resolved_actors(conn, (a, b)):
+                click.echo(f"parley: note: {note}", err=True)
+            rows = queries.dyad_series(conn, a, b, by=by, flt=flt,
+                                       include_background=background)
     finally:
         store.close()
     if not rows:

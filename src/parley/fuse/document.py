@@ -113,6 +113,12 @@ def cluster_mentions(mentions: list[Candidate], plover: PloverTable) -> list[Eve
     return clusters
 
 
+# Two day dates of one event further apart than this are not two accounts of it
+# disagreeing but two events the mentions were wrongly merged from ("the talks on
+# Tuesday" and "talks on May 28"): no conflict is recorded for them.
+CONFLICT_MAX_DAYS = 2
+
+
 def resolve_date(cluster: EventCluster, event_id: str) -> tuple[EventDate, list[Conflict]]:
     dated = [m for m in cluster.mentions if m.date is not None]
     if not dated:
@@ -128,15 +134,22 @@ def resolve_date(cluster: EventCluster, event_id: str) -> tuple[EventDate, list[
     assert first is not None
     spans = dict.fromkeys((m.date.start, m.date.end) for m in precise if m.date)
     evidence = [Span(start=a, end=b) for a, b in spans]
-    if len(values) == 1 or first.precision != "day" or cluster.mentions[0].background:
+    near = [v for v in values if abs((v - first.value).days) <= CONFLICT_MAX_DAYS]
+    if (len(near) == 1 or first.precision != "day" or cluster.mentions[0].background):
         return EventDate(value=first.value, precision=first.precision,  # type: ignore[arg-type]
                          candidates=values[:1], evidence=evidence), []
+    # both sides' evidence: the first date expression of each differing value, once
+    sides: dict = {}
+    for m in precise:
+        if m.date and m.date.value in near:
+            sides.setdefault(m.date.value, Span(start=m.date.start, end=m.date.end))
     detail = "mentions of this event give different dates: " + ", ".join(
-        v.isoformat() for v in values)
+        v.isoformat() for v in near)
     return (
         EventDate(value=first.value, precision=first.precision,  # type: ignore[arg-type]
-                  disputed=True, candidates=sorted(values), evidence=evidence),
-        [Conflict(kind="date", event=event_id, detail=detail, evidence=evidence)],
+                  disputed=True, candidates=sorted(near), evidence=evidence),
+        [Conflict(kind="date", event=event_id, detail=detail,
+                  evidence=list(sides.values()))],
     )
 
 
@@ -182,7 +195,12 @@ def _names(m: Candidate, ref: ActorRef) -> bool:
 
 def disputed_participants(cluster: EventCluster, event_id: str
                           ) -> tuple[set[str], list[Conflict]]:
-    """Participants that one listing of the event names and another listing leaves out."""
+    """Participants that one listing of the event names and another listing leaves out.
+
+    A listing is a mention naming two participants or more. The account that leaves a
+    country out must be the same event beyond doubt: it shares two participants with
+    the account that names it, in another sentence. One conflict per participant, with
+    the sentence of each side."""
     listings = [m for m in cluster.mentions if len(m.participant_keys) >= 2]
     if len(listings) < 2:
         return set(), []
@@ -192,17 +210,27 @@ def disputed_participants(cluster: EventCluster, event_id: str
         if ref.kind not in ("country", "organisation", "group") or not ref.country:
             continue  # a listing names countries; people are matched through them
         present = [m for m in listings if _names(m, ref)]
-        absent = [m for m in listings if not _names(m, ref)]
-        if present and absent:
-            disputed.add(ref.key)
-            evidence = [Span(start=present[0].sent_start, end=present[0].sent_end),
-                        Span(start=absent[0].sent_start, end=absent[0].sent_end)]
-            conflicts.append(Conflict(
-                kind="participants", event=event_id,
-                detail=f"{ref.name} is named as a participant in one account but not in another",
-                evidence=evidence,
-            ))
+        pair = next(((p, a) for p in present for a in listings
+                     if not _names(a, ref) and a.sent_start != p.sent_start
+                     and _shared_others(p, a, ref) >= 2), None)
+        if pair is None or ref.key in disputed:
+            continue
+        p, a = pair
+        disputed.add(ref.key)
+        conflicts.append(Conflict(
+            kind="participants", event=event_id,
+            detail=f"{ref.name} is named as a participant in one account but not in another",
+            evidence=[Span(start=p.sent_start, end=p.sent_end),
+                      Span(start=a.sent_start, end=a.sent_end)],
+        ))
     return disputed, conflicts
+
+
+def _shared_others(a: Candidate, b: Candidate, ref: ActorRef) -> int:
+    """Participants both mentions name, other than ``ref``."""
+    return sum(1 for r in b.actors + b.recipients
+               if not same_actor(r, ref) and any(same_actor(r, x)
+                                                 for x in a.actors + a.recipients))
 
 
 def confidence(m: Candidate) -> float:

@@ -51,6 +51,20 @@ class Party:
     country: str | None
     kind: str
     role: str
+    # who the participant is, for matching reports: the country ISO3, else the
+    # knowledge-base id, else the folded name (``identity``); None: the key
+    ident: str | None = None
+
+    @property
+    def identity(self) -> str:
+        return self.ident or self.key
+
+
+def identity(country: str | None, kb_id: str | None, name: str) -> str:
+    """What two reports must share to name one participant: the country (a person or
+    body of Pakistan is Pakistan in a dyad), else the knowledge-base entity, else the
+    name ignoring case."""
+    return country or kb_id or name.casefold()
 
 
 @dataclass(frozen=True)
@@ -76,9 +90,19 @@ class Report:
     span: tuple[int, int] = (0, 0)  # the first mention's sentence: evidence
     mentions: int = 1  # sentence mentions of the event in its article
     doc_event_id: int | None = None
+    background: bool = False
+    # the identities of every actor the article names: what a report without
+    # participants of its own ("the agreement was signed in Beijing") is about
+    article_actors: frozenset[str] = frozenset()
 
     @property
     def keys(self) -> frozenset[str]:
+        """The participants' identities (``Party.identity``)."""
+        return frozenset(p.identity for p in self.parties)
+
+    @property
+    def store_keys(self) -> frozenset[str]:
+        """The participants' stored keys (what the candidate query looks up)."""
         return frozenset(p.key for p in self.parties)
 
     @property
@@ -98,9 +122,13 @@ class Fused:
 
     id: int | None
     members: list[Report] = field(default_factory=list)
+    _cached: tuple[int, Summary] | None = field(default=None, repr=False, compare=False)
 
     def summary(self) -> Summary:
-        return summarise(self.members)
+        # members are only ever appended: the count says whether the cache is current
+        if self._cached is None or self._cached[0] != len(self.members):
+            self._cached = (len(self.members), summarise(self.members))
+        return self._cached[1]
 
 
 @dataclass(frozen=True)
@@ -122,6 +150,8 @@ class Summary:
     lon: float | None
     parties: tuple[Party, ...]
     source_count: int
+    article_count: int  # distinct articles, syndicated copies included
+    background: bool  # every report is background
     report_count: int  # document events (reports) in the fused event
     mention_count: int  # their sentence mentions, in all
     confidence: float
@@ -143,6 +173,10 @@ class FusionRule:
     # One shared participant ("the US called for ...") does not identify an event: two
     # such reports fuse only when both date the event to the same day.
     single_key_exact_date: bool = True
+    # Types one real-world event is reported under: a deal is "agreed" (AGREE) and
+    # "signed" (CAMEO 057 "sign formal agreement", which PLOVER codes SUPPORT). The
+    # first type of a pair is the fused event's when its reports mix them.
+    compatible_types: tuple[tuple[str, str], ...] = (("AGREE", "SUPPORT"),)
     # quad classes and factuality compatibility (parley/data/plover.yaml); None: the
     # default knowledge's
     plover: PloverTable | None = None
@@ -161,40 +195,81 @@ class FusionRule:
             table = self.table
             quad = table.quad(event_type)
             return tuple(t for t in table.types if table.quad(t) == quad)
-        return (event_type,)
+        out = [event_type]
+        for a, b in self.compatible_types:
+            if event_type in (a, b):
+                out.extend(t for t in (a, b) if t not in out)
+        return tuple(out)
 
-    def window(self, anchor: date) -> tuple[date, date]:
-        step = timedelta(days=self.window_days)
+    def tolerance(self, report: Report) -> int:
+        """Days a report's anchor may lie from a fused event's: ``window_days`` for a
+        day date or none (the anchor is then the publication date); a week or month
+        date may sit anywhere in its period, so its tolerance grows by the period."""
+        slack = {"week": 6, "month": 30, "year": 0}.get(report.precision or "", 0)
+        return self.window_days + slack
+
+    def window(self, anchor: date, days: int | None = None) -> tuple[date, date]:
+        step = timedelta(days=self.window_days if days is None else days)
         return anchor - step, anchor + step
 
     def score(self, report: Report, fused: Fused) -> tuple[float, int, int] | None:
         """How well ``report`` fits ``fused`` (higher is better), or None for no match."""
-        if not fused.members or not report.keys or report.anchor is None:
+        found = self.explain(report, fused)
+        return found[0] if found else None
+
+    def explain(self, report: Report, fused: Fused
+                ) -> tuple[tuple[float, int, int], dict] | None:
+        """The match score and the evidence for it (the rule that matched, shared
+        identities, Jaccard, date distance, places), or None for no match."""
+        if not fused.members or report.anchor is None:
             return None
         if any(m.article_id == report.article_id for m in fused.members):
             return None
         head = fused.summary()
-        if head.type not in self.types_for(report.type):
+        if head.type not in self.types_for(report.type) and not any(
+                m.type in self.types_for(report.type) for m in fused.members):
+            return None
+        if head.background != report.background:
             return None
         if not self.table.compatible_factuality(report.factuality, head.factuality):
             return None
         if head.anchor_date is None:
             return None
         distance = abs((report.anchor - head.anchor_date).days)
-        if distance > self.window_days:
+        if distance > self.tolerance(report):
+            return None
+        if (report.precision != "day" and head.precision != "day"
+                and distance > self.window_days and not dates_agree(
+                    report.date, report.precision, head.date, head.precision)):
             return None
         if (self.strict_place and report.place_country and head.place_country
                 and report.place_country != head.place_country):
             return None
-        union = frozenset(p.key for p in head.parties)
+        union = frozenset(p.identity for p in head.parties)
+        why: dict = {"type": report.type, "fused_type": head.type,
+                     "date_distance_days": distance,
+                     "anchor": report.anchor.isoformat(),
+                     "fused_anchor": head.anchor_date.isoformat(),
+                     "place": report.place_country, "fused_place": head.place_country,
+                     "articles": sorted({m.article_id for m in fused.members})}
+        if not report.keys:
+            # nobody named in the sentence: the article's actors must include every
+            # participant of the fused event (two at least), on the same or next day
+            if (len(union) < 2 or not union <= report.article_actors or distance > 1):
+                return None
+            why.update(rule="article-actors", shared=sorted(union), jaccard=None)
+            return (0.5, -distance, head.source_count), why
         overlap = max([jaccard(report.keys, union)]
                       + [jaccard(report.keys, m.keys) for m in fused.members])
         if overlap < self.min_jaccard:
             return None
-        if (self.single_key_exact_date and len(report.keys & union) < 2
+        shared = report.keys & union
+        if (self.single_key_exact_date and len(shared) < 2
                 and not _same_day(report, fused.members)):
             return None
-        return overlap, -distance, head.source_count
+        why.update(rule="participants" if len(shared) >= 2 else "one-participant-same-day",
+                   shared=sorted(shared), jaccard=round(overlap, 3))
+        return (overlap, -distance, head.source_count), why
 
 
 def _same_day(report: Report, members: Sequence[Report]) -> bool:
@@ -211,16 +286,24 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 def best_match(rule: FusionRule, report: Report, candidates: Iterable[Fused]) -> Fused | None:
     """The candidate ``report`` joins, or None when it is a new event."""
-    best: tuple[tuple[float, int, int], int, Fused] | None = None
+    found = best_match_why(rule, report, candidates)
+    return found[0] if found else None
+
+
+def best_match_why(rule: FusionRule, report: Report, candidates: Iterable[Fused]
+                   ) -> tuple[Fused, dict] | None:
+    """``best_match`` with the evidence of the match (``FusionRule.explain``)."""
+    best: tuple[tuple[float, int, int], int, Fused, dict] | None = None
     for fused in candidates:
-        score = rule.score(report, fused)
-        if score is None:
+        found = rule.explain(report, fused)
+        if found is None:
             continue
+        score, why = found
         # ties: the older fused event (lower id) wins, so the result is deterministic
         key = (score, -(fused.id or 0))
         if best is None or key > (best[0], best[1]):
-            best = (score, -(fused.id or 0), fused)
-    return best[2] if best else None
+            best = (score, -(fused.id or 0), fused, why)
+    return (best[2], best[3]) if best else None
 
 
 def _period(value: date, precision: str | None) -> tuple[date, date]:
@@ -271,7 +354,10 @@ def disagreements(rule: FusionRule, report: Report, fused: Fused) -> list[Disagr
             f"{m.date} (article {m.article_id})" for m in _first_per_article(dated)]
         add("date", "reports give different dates: " + ", ".join(values), dated)
 
-    differ = [m for m in others if m.keys and report.keys and m.keys != report.keys]
+    # a participant missing from an account that lists the participants (two or more):
+    # a one-actor report ("Iran said ...") does not list them, so it disputes nothing
+    differ = [m for m in others if len(m.keys) >= 2 and len(report.keys) >= 2
+              and m.keys != report.keys]
     if differ:
         values = [f"{_fmt_keys(report.keys)} (article {report.article_id})"] + [
             f"{_fmt_keys(m.keys)} (article {m.article_id})" for m in _first_per_article(differ)]
@@ -323,12 +409,26 @@ def _most_common(values: Sequence, default=None):
     return next(v for v in present if counts[v] == top)
 
 
+def _fused_type(members: Sequence[Report], rule: FusionRule | None = None) -> str:
+    """The most common type (ties: the report naming most participants, then the
+    first); when the reports mix a compatible pair (AGREE and SUPPORT), the pair's
+    first type."""
+    types = {m.type for m in members}
+    for a, b in (rule or FusionRule()).compatible_types:
+        if a in types and b in types and types <= {a, b}:
+            return a
+    counts = Counter(m.type for m in members)
+    top = max(counts.values())
+    return max((m for m in members if counts[m.type] == top),
+               key=lambda m: len(m.keys)).type
+
+
 def summarise(members: Sequence[Report]) -> Summary:
     """The fused event's fields from its reports (order: as they were ingested)."""
     if not members:
         raise ValueError("a fused event needs at least one report")
-    event_type = _most_common([m.type for m in members])
-    typed = [m for m in members if m.type == event_type]
+    event_type = _fused_type(members)
+    typed = [m for m in members if m.type == event_type] or list(members)
     factuality = ("asserted" if any(m.factuality == "asserted" for m in members)
                   else _most_common([m.factuality for m in members]))
 
@@ -375,7 +475,54 @@ def summarise(members: Sequence[Report]) -> Summary:
         lon=at.lon if at else None,
         parties=tuple(parties.values()),
         source_count=len({m.canonical_id for m in members}),
+        article_count=len({m.article_id for m in members}),
+        background=all(m.background for m in members),
         report_count=len(members),
         mention_count=sum(m.mentions for m in members),
         confidence=max(m.confidence for m in members),
     )
+
+
+# -- syndicated copies ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Telling:
+    """One event of an original article, as a syndicated copy's events are matched
+    against it: where it went and the sentences that report it."""
+
+    doc_event_id: int
+    fused_id: int | None
+    type: str
+    keys: frozenset[str]
+    date: date | None
+    precision: str | None
+    sentences: frozenset[str]
+
+
+def sentence_key(text: str) -> str:
+    """A sentence compared across copies: whitespace runs collapsed."""
+    return " ".join(text.split())
+
+
+def match_copy(report: Report, sentences: frozenset[str], originals: Sequence[Telling],
+               taken: set[int], original_text: str) -> tuple[str, Telling | None, dict]:
+    """What a near-duplicate's event is: ``("copy", telling, why)`` when the original
+    reports it (the same type in the same sentence, else the same type, participants
+    and date), ``("repeat", None, why)`` when its sentence is in the original but the
+    original coded no such event there (the copy adds nothing the original lacks), or
+    ``("new", None, {})`` for a sentence the original does not have."""
+    free = [t for t in originals if t.doc_event_id not in taken and t.fused_id is not None]
+    for t in free:
+        if t.type == report.type and t.sentences & sentences:
+            return "copy", t, {"rule": "copy-sentence", "original_event": t.doc_event_id,
+                               "sentence": sorted(t.sentences & sentences)[0][:300]}
+    for t in free:
+        if (t.type == report.type and t.keys == report.store_keys
+                and dates_agree(t.date, t.precision, report.date, report.precision)):
+            return "copy", t, {"rule": "copy-participants",
+                               "original_event": t.doc_event_id,
+                               "shared": sorted(t.keys)}
+    present = [s for s in sentences if s and s in original_text]
+    if present:
+        return "repeat", None, {"rule": "copy-repeat", "sentence": present[0][:300]}
+    return "new", None, {}

@@ -72,7 +72,7 @@ def _clean(value: str, limit: int = 200) -> str:
 @router.get("/", summary="Overview")
 def index(request: Request) -> HTMLResponse:
     with reading(request) as conn:
-        counts = queries.counts(conn)
+        counts = queries.overview(conn)  # kept by the writer: no table is counted
         recent, _ = queries.articles_page(conn, limit=10, newest_first=True)
         # asserted events, as the dyad page each row links to counts them
         dyads = cached(request, conn, ("top_dyads", 10, ("asserted",)),

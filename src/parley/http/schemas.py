@@ -146,6 +146,10 @@ class EventItem(_Out):
     mention_count: int
     confidence: float
     participants: list[Party]
+    article_count: int = Field(0, description="distinct articles, syndicated copies "
+                               "included (source_count counts originals)")
+    background: bool = Field(False, description="every report places the event well "
+                             "before it was published")
     trigger: str | None = Field(None, description="the first report's first trigger "
                                 "words (lists only)")
     evidence: Quote | None = Field(None, description="the sentence of that mention "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -25,10 +25,13 @@ from parley.store.queries import DyadRecord, EventFilter, EventRecord
 # one event-row schema everywhere (parley.fuse.rows); dyad rows are DyadRecord's fields
 EVENT_COLUMNS = COLUMNS
 DYAD_COLUMNS = tuple(f.name for f in fields(DyadRecord))
+# GDELT 2.0 event-table names, in GDELT's order, for the fields Parley has; then the
+# PLOVER coding the CAMEO code was derived from (PloverType, PloverMode, PloverScore)
 GDELT_COLUMNS = ("GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor1Name", "Actor2Code",
-                 "Actor2Name", "EventCode", "EventMode", "QuadClass", "GoldsteinScale",
-                 "NumSources", "NumMentions", "ActionGeo_FullName", "ActionGeo_CountryCode",
-                 "SOURCEURL")
+                 "Actor2Name", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass",
+                 "GoldsteinScale", "NumMentions", "NumSources", "NumArticles",
+                 "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_Lat",
+                 "ActionGeo_Long", "SOURCEURL", "PloverType", "PloverMode", "PloverScore")
 _ROW_GROUP = 10_000
 
 
@@ -117,18 +120,46 @@ def _as_date(value):
     return date.fromisoformat(value)
 
 
-def gdelt_row(record: DyadRecord, url: str | None) -> dict[str, Any]:
+def gdelt_row(record: DyadRecord, url: str | None, *, mentions: int = 0,
+              outlets: int = 0, articles: int = 0, lat: float | None = None,
+              lon: float | None = None) -> dict[str, Any]:
+    """One dyad in GDELT 2.0's terms: the CAMEO code of the PLOVER type and mode
+    (``parley.store.cameo``), its Goldstein value, GDELT's QuadClass of the root code,
+    and GDELT's counts: NumMentions (sentences mentioning the event, in all its
+    articles), NumSources (distinct outlets: URL hosts; an article without a URL is its
+    own outlet), NumArticles (distinct articles, syndicated copies included)."""
+    from parley.store.cameo import cameo_code
+
+    code = cameo_code(record.type, record.mode)
     return {
         "GLOBALEVENTID": record.event_id,
         "SQLDATE": record.date.strftime("%Y%m%d") if record.date else "",
         "Actor1Code": record.actor1_code or "", "Actor1Name": record.actor1_name,
         "Actor2Code": record.actor2_code or "", "Actor2Name": record.actor2_name or "",
-        "EventCode": record.type, "EventMode": record.mode or "",
-        "QuadClass": record.quad_class, "GoldsteinScale": record.score,
-        "NumSources": record.source_count, "NumMentions": None,
+        "EventCode": code.code if code else "",
+        "EventBaseCode": code.base if code else "",
+        "EventRootCode": code.root if code else "",
+        "QuadClass": code.quad_class if code else record.quad_class,
+        "GoldsteinScale": code.goldstein if code else "",
+        "NumMentions": mentions, "NumSources": outlets, "NumArticles": articles,
         "ActionGeo_FullName": record.place_name or "",
-        "ActionGeo_CountryCode": record.place_country or "", "SOURCEURL": url or "",
+        "ActionGeo_CountryCode": record.place_country or "",
+        "ActionGeo_Lat": "" if lat is None else lat, "ActionGeo_Long": "" if lon is None else lon,
+        "SOURCEURL": url or "",
+        "PloverType": record.type, "PloverMode": record.mode or "",
+        "PloverScore": record.score,
     }
+
+
+def outlet_count(srcs: list[dict[str, Any]]) -> int:
+    """Distinct outlets among an event's articles: URL hosts, else one per article."""
+    from urllib.parse import urlsplit
+
+    outlets: set[str] = set()
+    for s in srcs:
+        host = urlsplit(s["url"]).hostname if s.get("url") else None
+        outlets.add(host.removeprefix("www.") if host else f"article:{s['article_id']}")
+    return len(outlets)
 
 
 def _pages(records: Iterable[EventRecord], size: int = 500) -> Iterator[list[EventRecord]]:
@@ -142,19 +173,29 @@ def _pages(records: Iterable[EventRecord], size: int = 500) -> Iterator[list[Eve
         yield page
 
 
-def export_gdelt(conn: Connection, out: IO[str], flt: EventFilter | None = None) -> int:
-    """Tab-separated dyadic rows with a header line (GDELT 2.0 column names where one
-    exists; EventCode holds the PLOVER type, GoldsteinScale the PLOVER score)."""
+def export_filter(flt: EventFilter | None, include_background: bool = False) -> EventFilter:
+    """Exports and dyad series leave background events out unless asked."""
+    base = flt or EventFilter()
+    if include_background or base.background is not None:
+        return base
+    return replace(base, background=False)
+
+
+def export_gdelt(conn: Connection, out: IO[str], flt: EventFilter | None = None, *,
+                 include_background: bool = False) -> int:
+    """Tab-separated dyadic rows with a header line, in GDELT 2.0's columns
+    (``gdelt_row``), then the PLOVER coding they come from."""
 
     def rows() -> Iterator[dict[str, Any]]:
-        for page in _pages(queries.events(conn, flt)):
+        for page in _pages(queries.events(conn, export_filter(flt, include_background))):
             srcs = queries.sources(conn, [r.id for r in page])
             for record in page:
                 url = next((s["url"] for s in srcs[record.id] if s["url"]), None)
                 for dyad in queries.project(record):
-                    row = gdelt_row(dyad, url)
-                    row["NumMentions"] = record.mention_count
-                    yield row
+                    yield gdelt_row(dyad, url, mentions=record.mention_count,
+                                    outlets=outlet_count(srcs[record.id]),
+                                    articles=record.article_count, lat=record.lat,
+                                    lon=record.lon)
 
     return write_csv(rows(), GDELT_COLUMNS, out, delimiter="\t")
 
@@ -189,6 +230,9 @@ def polecat_record(record: EventRecord, srcs: list[dict[str, Any]],
             "name": record.place_name, "country": record.place_country,
             "lat": record.lat, "lon": record.lon},
         "source_count": record.source_count,
+        "article_count": record.article_count,
+        "num_mentions": record.mention_count,
+        "story_date": min((x["published"] for x in srcs if x.get("published")), default=None),
         "disputed": record.disputed,
         "confidence": record.confidence,
         "sources": srcs,
@@ -196,9 +240,10 @@ def polecat_record(record: EventRecord, srcs: list[dict[str, Any]],
     }
 
 
-def export_polecat(conn: Connection, out: IO[str], flt: EventFilter | None = None) -> int:
+def export_polecat(conn: Connection, out: IO[str], flt: EventFilter | None = None, *,
+                   include_background: bool = False) -> int:
     n = 0
-    for page in _pages(queries.events(conn, flt)):
+    for page in _pages(queries.events(conn, export_filter(flt, include_background))):
         ids = [r.id for r in page]
         srcs, found = queries.sources(conn, ids), queries.event_conflicts(conn, ids)
         for record in page:
@@ -208,15 +253,40 @@ def export_polecat(conn: Connection, out: IO[str], flt: EventFilter | None = Non
     return n
 
 
-def export_parquet(conn: Connection, directory: Path,
-                   flt: EventFilter | None = None) -> tuple[int, int]:
+def export_parquet(conn: Connection, directory: Path, flt: EventFilter | None = None, *,
+                   include_background: bool = False) -> tuple[int, int]:
     """``events.parquet`` and ``dyads.parquet`` in ``directory``."""
+    flt = export_filter(flt, include_background)
     directory.mkdir(parents=True, exist_ok=True)
     n_events = write_parquet((event_row(r) for r in queries.events(conn, flt)), "events",
                              directory / "events.parquet")
     n_dyads = write_parquet((dyad_row(d) for d in queries.dyads(conn, flt)), "dyads",
                             directory / "dyads.parquet")
     return n_events, n_dyads
+
+
+def export_tables(conn: Connection, directory: Path, fmt: str,
+                  flt: EventFilter | None = None, *,
+                  include_background: bool = False) -> tuple[int, int]:
+    """``events`` and ``dyads`` in ``directory`` as ``csv`` or Stata ``dta`` files
+    (the columns of the Parquet export)."""
+    from parley.store.stata import write_dta
+
+    flt = export_filter(flt, include_background)
+    directory.mkdir(parents=True, exist_ok=True)
+    counts = []
+    for name, columns, rows in (
+            ("events", EVENT_COLUMNS, (event_row(r) for r in queries.events(conn, flt))),
+            ("dyads", DYAD_COLUMNS, (dyad_row(d) for d in queries.dyads(conn, flt)))):
+        path = directory / f"{name}.{fmt}"
+        if fmt == "csv":
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                counts.append(write_csv(rows, columns, fh))
+        elif fmt == "dta":
+            counts.append(write_dta(path, columns, list(rows), label=f"Parley {name}"))
+        else:
+            raise ValueError(f"unknown table format {fmt!r}")
+    return counts[0], counts[1]
 
 
 def series_rows(rows: Iterable[PeriodRow]) -> Iterator[dict[str, Any]]:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -38,9 +39,12 @@ from parley.store.schema import (
     articles,
     conflicts,
     doc_events,
+    dyad_counts,
+    dyad_days,
     fused_event_reports,
     fused_events,
     fused_participants,
+    store_counts,
 )
 
 _PAGE = 500
@@ -69,6 +73,9 @@ class EventFilter:
     places: tuple[str, ...] = ()
     disputed: bool | None = None
     text: str | None = None
+    # None: every event; False: no background events (what happened well before the
+    # report: the default of dyad series and exports); True: only those
+    background: bool | None = None
 
 
 # A stored participant has exactly the fields fusion works with: one class serves both.
@@ -98,9 +105,13 @@ class EventRecord:
     mention_count: int
     confidence: float
     participants: tuple[PartyRecord, ...] = field(default_factory=tuple)
+    article_count: int = 0  # distinct articles, syndicated copies included
+    background: bool = False  # every report places it well before publication
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
+        for p in out["participants"]:
+            p.pop("ident", None)  # fusion's matching identity, not a field of the row
         for k in ("date", "ref_date"):
             out[k] = out[k].isoformat() if out[k] else None
         return out
@@ -129,19 +140,85 @@ class DyadRecord:
         return out
 
 
-def matches_actor(spec: str, party: PartyRecord) -> bool:
-    """Does ``--actor spec`` (ISO3 code or name) name this participant?"""
+@dataclass(frozen=True)
+class ActorSpec:
+    """What an ``--actor`` value resolved to through the knowledge base: a country
+    (its ISO3 code, whether written "Pakistan", "PAK" or "Pakistani"), another entity
+    (its names), or nothing (the value is matched as a key or name, as written)."""
+
+    spec: str
+    code: str | None = None  # ISO3 when the value names a country
+    entity: str | None = None  # the knowledge-base id it resolved to
+    label: str | None = None  # the entity's name
+    names: tuple[str, ...] = ()  # casefolded names of a non-country entity
+
+    def describe(self) -> str:
+        if self.entity is None:
+            return f"{self.spec!r}: not in the knowledge base, matched as a key or name"
+        what = f"{self.code}" if self.code else "; ".join(self.names[:3])
+        return f"{self.spec!r} = {self.label} ({self.entity}) -> {what}"
+
+
+@lru_cache(maxsize=4096)
+def resolve_actor(spec: str) -> ActorSpec:
+    """Resolve an actor filter value through the knowledge base (names, ISO3 codes,
+    demonyms and adjectives: Pakistan = PAK = Pakistani)."""
     s = spec.strip()
-    return (party.key.casefold() == s.casefold() or party.name.casefold() == s.casefold()
-            or (party.country is not None and party.country == s.upper()))
+    try:
+        from parley.knowledge import default_knowledge
+
+        kb = default_knowledge().kb
+    except Exception:  # noqa: BLE001 - without a knowledge base, filters match as written
+        return ActorSpec(spec=s)
+    if len(s) == 3 and s.isalpha():
+        entity = kb.entities.get(f"country:{s.upper()}")
+        if entity is not None:
+            return ActorSpec(spec=s, code=s.upper(), entity=entity.id, label=entity.name)
+    refs = kb.refs(s)
+    countries = [r for r in refs if getattr(kb.entities.get(r.entity), "kind", "") == "country"]
+    if not (countries or refs):
+        return ActorSpec(spec=s)
+    chosen = (countries or refs)[0]
+    entity = kb.entities[chosen.entity]
+    if entity.kind == "country" and entity.country:
+        return ActorSpec(spec=s, code=entity.country, entity=entity.id, label=entity.name)
+    names = tuple(dict.fromkeys(n.casefold() for n in (entity.name, *entity.aliases, s)))
+    return ActorSpec(spec=s, entity=entity.id, label=entity.name, names=names)
+
+
+def resolved_actors(conn: Connection, specs: Sequence[str]) -> list[str]:
+    """What each actor filter value resolved to, for a view to show."""
+    return [resolve_actor(s).describe() for s in specs]
+
+
+def matches_actor(spec: str, party: PartyRecord) -> bool:
+    """Does ``--actor spec`` (ISO3 code, name or adjective) name this participant?"""
+    r = resolve_actor(spec)
+    s = r.spec.casefold()
+    if party.key.casefold() == s or party.name.casefold() == s:
+        return True
+    if r.code is not None:
+        return party.key == r.code
+    if r.names:
+        return party.name.casefold() in r.names or party.key.casefold() in r.names
+    return party.key == r.spec.upper()
 
 
 def _actor_clause(spec: str):
-    s = spec.strip()
+    r = resolve_actor(spec)
+    s = r.spec
     fp = fused_participants.c
-    return fused_events.c.id.in_(select(fp.fused_event_id).where(or_(
-        func.lower(fp.key) == s.lower(), func.lower(fp.name) == s.lower(),
-        fp.country == s.upper())))
+    if r.code is not None:
+        # a country's participants are keyed by its code (the key is the country when
+        # there is one): one probe of the key index
+        cond = fp.key == r.code
+    elif r.names:
+        cond = or_(func.lower(fp.name).in_(r.names), func.lower(fp.key).in_(r.names),
+                   func.lower(fp.key) == s.lower(), func.lower(fp.name) == s.lower())
+    else:
+        cond = or_(func.lower(fp.key) == s.lower(), func.lower(fp.name) == s.lower(),
+                   fp.key == s.upper())
+    return fused_events.c.id.in_(select(fp.fused_event_id).where(cond))
 
 
 class _ContainsCI(FunctionElement):
@@ -222,6 +299,8 @@ def _event_query(flt: EventFilter) -> Select:
         stmt = stmt.where(fe.factuality.in_(flt.factuality))
     if flt.min_sources > 1:
         stmt = stmt.where(fe.source_count >= flt.min_sources)
+    if flt.background is not None:
+        stmt = stmt.where(fe.background.is_(flt.background))
     # undated events (no date, no publication date) sort first
     return stmt.order_by(fe.ref_date.is_not(None), fe.ref_date, fe.id)
 
@@ -252,6 +331,7 @@ def _record(row, parties: list[PartyRecord], table: PloverTable | None = None) -
         report_count=row["report_count"], mention_count=row["mention_count"],
         confidence=row["confidence"],
         participants=tuple(parties),
+        article_count=row["article_count"], background=bool(row["background"]),
     )
 
 
@@ -306,12 +386,66 @@ def dyad_events(conn: Connection, a: str, b: str, *,
 
 
 def dyad_series(conn: Connection, a: str, b: str, *, by: Period = "month",
-                flt: EventFilter | None = None) -> list[PeriodRow]:
+                flt: EventFilter | None = None,
+                include_background: bool = False) -> list[PeriodRow]:
     """Cooperation-conflict series of a pair: per period, events per quad class and the
-    mean score. An event without a date is placed by its earliest publication date."""
+    mean score. An event without a date is placed by its earliest publication date.
+    Background events (well before their reports) are left out unless asked for."""
+    flt = _series_filter(flt, include_background)
+    keys = _pair_keys(a, b)
+    if keys is not None and flt == EventFilter(since=flt.since, until=flt.until,
+                                               factuality=flt.factuality,
+                                               background=flt.background):
+        return _series_from_days(conn, keys, by, flt)
     points = [(r.ref_date, r.quad_class, r.score) for r in dyad_events(conn, a, b, flt=flt)
               if r.ref_date is not None]
     return series(points, by)
+
+
+def _pair_keys(a: str, b: str) -> tuple[str, str] | None:
+    """The stored keys of a pair when both sides resolve to countries (a country's
+    participants all carry its code as their key), smaller first; else None."""
+    ra, rb = resolve_actor(a), resolve_actor(b)
+    if ra.code is None or rb.code is None or ra.code == rb.code:
+        return None
+    x, y = sorted((ra.code, rb.code))
+    return x, y
+
+
+def _series_from_days(conn: Connection, keys: tuple[str, str], by: Period,
+                      flt: EventFilter) -> list[PeriodRow]:
+    """``dyad_series`` from the pre-aggregated ``dyad_days`` of one pair."""
+    dd = dyad_days.c
+    stmt = (select(dd.day, dd.quad, func.sum(dd.events), func.sum(dd.score_sum))
+            .where(dd.a == keys[0], dd.b == keys[1]).group_by(dd.day, dd.quad))
+    if flt.since:
+        stmt = stmt.where(dd.day >= flt.since)
+    if flt.until:
+        stmt = stmt.where(dd.day <= flt.until)
+    if flt.factuality:
+        stmt = stmt.where(dd.factuality.in_(flt.factuality))
+    if flt.background is not None:
+        stmt = stmt.where(dd.background.is_(flt.background))
+    grouped: dict[date, tuple[dict[int, int], list[float]]] = {}
+    for day, quad, n, total in conn.execute(stmt):
+        counts, score = grouped.setdefault(bucket(day, by), ({1: 0, 2: 0, 3: 0, 4: 0}, [0.0]))
+        counts[int(quad)] = counts.get(int(quad), 0) + int(n)
+        score[0] += float(total)
+    out = []
+    for start in sorted(grouped):
+        counts, score = grouped[start]
+        n = sum(counts.values())
+        if n:
+            out.append(PeriodRow(start=start, counts=counts, total=n,
+                                 mean_score=round(score[0] / n, 3)))
+    return out
+
+
+def _series_filter(flt: EventFilter | None, include_background: bool) -> EventFilter:
+    base = flt or EventFilter()
+    if include_background or base.background is not None:
+        return base
+    return replace(base, background=False)
 
 
 def sources(conn: Connection, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
@@ -371,6 +505,13 @@ def counts(conn: Connection) -> dict[str, int]:
             for name, table in METADATA.tables.items()}
 
 
+def overview(conn: Connection) -> dict[str, int]:
+    """Rows of the tables an overview shows (articles, doc_events, fused_events,
+    conflicts): kept by the writer, so reading them costs four key lookups whatever
+    the archive's size. Equal to ``counts`` for those tables."""
+    return {r.name: int(r.rows) for r in conn.execute(select(store_counts))}
+
+
 def article_summary(conn: Connection) -> list[dict[str, Any]]:
     """Per article: id, content hash, duplicate link and its stored document events
     (``stored_events``) next to the events of its coded document."""
@@ -389,8 +530,10 @@ def top_dyads(conn: Connection, limit: int = 10,
     """The most frequent undirected pairs, for choosing what to plot: each count is
     what ``dyad_events(conn, a, b, flt=flt)`` yields for the pair (the pairs of
     ``parley.fuse.dyads.dyad_pairs``, counted in SQL)."""
-    ids = _event_query(flt or EventFilter()).order_by(None).with_only_columns(
-        fused_events.c.id)
+    flt = flt or EventFilter()
+    if flt == EventFilter(factuality=flt.factuality, background=flt.background):
+        return _top_pair_counts(conn, limit, flt)
+    ids = _event_query(flt).order_by(None).with_only_columns(fused_events.c.id)
     p1, p2 = fused_participants.alias("p1"), fused_participants.alias("p2")
     source, target = ("actor", "participant"), ("recipient", "participant")
     n = func.count(func.distinct(p1.c.fused_event_id))
@@ -402,6 +545,21 @@ def top_dyads(conn: Connection, limit: int = 10,
                    and_(p2.c.role.in_(source), p1.c.role.in_(target))))
         .group_by(p1.c.key, p2.c.key).order_by(n.desc(), p1.c.key, p2.c.key).limit(limit))
     return [(a, b, c) for a, b, c in rows]
+
+
+def _top_pair_counts(conn: Connection, limit: int,
+                     flt: EventFilter) -> list[tuple[str, str, int]]:
+    """``top_dyads`` from the pre-aggregated ``dyad_counts`` (an event has one
+    factuality and one background flag, so summing its rows counts each event once)."""
+    dc = dyad_counts.c
+    n = func.sum(dc.events)
+    stmt = select(dc.a, dc.b, n).group_by(dc.a, dc.b)
+    if flt.factuality:
+        stmt = stmt.where(dc.factuality.in_(flt.factuality))
+    if flt.background is not None:
+        stmt = stmt.where(dc.background.is_(flt.background))
+    rows = conn.execute(stmt.order_by(n.desc(), dc.a, dc.b).limit(limit))
+    return [(a, b, int(c)) for a, b, c in rows]
 
 
 # -- pages for the API and the web views ----------------------------------------------
@@ -502,12 +660,24 @@ def articles_page(conn: Connection, *, limit: int = 50, offset: int = 0,
     a = articles.c
     stmt = select(a.id, a.doc_id, a.title, a.published, a.url, a.near_duplicate_of,
                   n.label("events"))
+    # the writer keeps the article count: no count of the table per page
+    total = overview(conn).get("articles")
+    if total is None:
+        total = conn.execute(select(func.count()).select_from(articles)).scalar_one()
     if newest_first:
-        stmt = stmt.order_by(a.published.is_(None), a.published.desc(), a.id.desc())
+        # dated articles newest first along the published index, then the undated ones
+        # (two index-ordered reads instead of sorting every article)
+        rows = list(conn.execute(stmt.where(a.published.is_not(None))
+                                 .order_by(a.published.desc(), a.id.desc())
+                                 .limit(limit).offset(offset)).mappings())
+        if len(rows) < limit:
+            dated = offset + len(rows) if rows else conn.execute(
+                select(func.count()).where(a.published.is_not(None))).scalar_one()
+            rows += conn.execute(stmt.where(a.published.is_(None)).order_by(a.id.desc())
+                                 .limit(limit - len(rows))
+                                 .offset(max(0, offset - dated))).mappings().all()
     else:
-        stmt = stmt.order_by(a.id)
-    total = conn.execute(select(func.count()).select_from(articles)).scalar_one()
-    rows = conn.execute(stmt.limit(limit).offset(offset)).mappings()
+        rows = list(conn.execute(stmt.order_by(a.id).limit(limit).offset(offset)).mappings())
     return [ArticleRow(id=r["id"], doc_id=r["doc_id"], title=r["title"],
                        published=r["published"], url=r["url"], events=r["events"],
                        near_duplicate_of=r["near_duplicate_of"]) for r in rows], total
@@ -626,6 +796,12 @@ def key_names(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[str, str
             if key not in best or rank > best[key]:
                 best[key] = rank
                 out[key] = (name, kind)
+    # a country code is the country, whoever of it took part ("PAK" is Pakistan, not
+    # the prime minister who spoke for it)
+    for key in out:
+        r = resolve_actor(key) if len(key) == 3 and key.isupper() else None
+        if r is not None and r.code == key and r.label:
+            out[key] = (r.label, "country")
     return out
 
 
@@ -738,9 +914,11 @@ def article_conflicts(conn: Connection, article_id: int) -> list[ConflictRecord]
 
 
 def dyad_periods(conn: Connection, a: str, b: str, *, by: Period = "month",
-                 flt: EventFilter | None = None) -> list[PeriodEvents]:
+                 flt: EventFilter | None = None,
+                 include_background: bool = False) -> list[PeriodEvents]:
     """``dyad_series`` with the events behind each period."""
-    return periods_of(list(dyad_events(conn, a, b, flt=flt)), by)
+    return periods_of(list(dyad_events(conn, a, b,
+                                       flt=_series_filter(flt, include_background))), by)
 
 
 def periods_of(records: Sequence[EventRecord], by: Period) -> list[PeriodEvents]:
@@ -977,3 +1155,41 @@ def store_version(conn: Connection) -> tuple[int, ...]:
     return tuple(conn.execute(select(func.coalesce(func.max(col), 0))).scalar_one()
                  for col in (articles.c.id, fused_events.c.id,
                              fused_event_reports.c.doc_event_id, conflicts.c.id))
+
+
+# -- why reports were fused -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class MergeDecision:
+    """Why one report (a document event) is part of a fused event: the rule that
+    placed it (``new``: it started the event; ``fused``: it matched on identities,
+    type, date and place; ``copy``: it is a syndicated copy's telling of its
+    original's event) and the evidence the rule used."""
+
+    doc_event_id: int
+    article_id: int
+    doc_id: str
+    event: str  # the event's id in its document ("e1")
+    near_duplicate_of: int | None
+    rule: str
+    why: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def event_why(conn: Connection, event_id: int) -> list[MergeDecision]:
+    """The merge decisions behind fused event ``event_id``, in ingest order."""
+    fem = fused_event_reports.c
+    rows = conn.execute(
+        select(fem.doc_event_id, fem.article_id, fem.canonical_article_id, fem.rule,
+               fem.why, articles.c.doc_id, doc_events.c.event_local_id)
+        .join(doc_events, doc_events.c.id == fem.doc_event_id)
+        .join(articles, articles.c.id == fem.article_id)
+        .where(fem.fused_event_id == event_id).order_by(fem.doc_event_id)).mappings()
+    return [MergeDecision(
+        doc_event_id=r["doc_event_id"], article_id=r["article_id"], doc_id=r["doc_id"],
+        event=r["event_local_id"],
+        near_duplicate_of=(r["canonical_article_id"]
+                           if r["canonical_article_id"] != r["article_id"] else None),
+        rule=r["rule"], why=dict(r["why"] or {})) for r in rows]

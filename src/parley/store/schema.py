@@ -32,13 +32,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
     inspect,
     select,
 )
 
 from parley.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 METADATA = MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -95,6 +96,7 @@ actors = Table(
     Column("country", String(8)),
     Column("sector", String(60)),
     Column("key", Text, nullable=False),  # participant key: country ISO3, else the name
+    Column("kb_id", String(200)),  # the knowledge-base entity, when the actor is one
     Column("aliases", JSON, nullable=False),
     Column("spans", JSON, nullable=False),  # [{start, end}] in the article text
     UniqueConstraint("article_id", "local_id"),
@@ -125,6 +127,8 @@ doc_events = Table(
     Column("trigger_start", Integer),
     Column("trigger_end", Integer),
     Column("spans", JSON, nullable=False),
+    # the event happened well before the report (``Event.background``)
+    Column("background", Boolean, nullable=False, default=False),
     UniqueConstraint("article_id", "event_local_id"),
 )
 
@@ -159,7 +163,10 @@ fused_events = Table(
     Column("lat", Float),
     Column("lon", Float),
     Column("disputed", Boolean, nullable=False, default=False),
+    Column("background", Boolean, nullable=False, default=False),  # all reports are
     Column("source_count", Integer, nullable=False),  # distinct non-duplicate articles
+    # distinct articles, syndicated copies included (GDELT's NumArticles)
+    Column("article_count", Integer, nullable=False, default=0),
     Column("report_count", Integer, nullable=False),  # document events linked to it
     Column("mention_count", Integer, nullable=False),  # their sentence mentions, in all
     Column("confidence", Float, nullable=False),
@@ -169,6 +176,7 @@ fused_events = Table(
 # the candidate query of cross-report fusion: type + anchor date window
 Index(None, fused_events.c.type, fused_events.c.anchor_date)
 Index(None, fused_events.c.ref_date)
+Index(None, fused_events.c.source_count)
 
 fused_participants = Table(
     "fused_participants", METADATA,
@@ -182,6 +190,9 @@ fused_participants = Table(
     Column("role", String(12), nullable=False),
 )
 Index(None, fused_participants.c.key)
+# actor filters by name ("African Union", a value the knowledge base does not know)
+Index("ix_fused_participants_lower_name", func.lower(fused_participants.c.name))
+Index("ix_fused_participants_lower_key", func.lower(fused_participants.c.key))
 
 fused_event_reports = Table(
     "fused_event_reports", METADATA,
@@ -191,8 +202,26 @@ fused_event_reports = Table(
     Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
     # the article, or the original it is a near-duplicate of: what a "source" is
     Column("canonical_article_id", Integer, ForeignKey("articles.id"), nullable=False),
+    # why the report went to this fused event: the rule ("new", "copy", "fused") and
+    # its evidence (``parley events --why``)
+    Column("rule", String(20), nullable=False, default="new"),
+    Column("why", JSON),
 )
 Index(None, fused_event_reports.c.fused_event_id)
+Index(None, fused_event_reports.c.article_id)
+
+# Pre-aggregated pairs: for each undirected pair of participant keys (``a`` < ``b``)
+# that form a dyad (``parley.fuse.dyads.dyad_pairs``), how many fused events of each
+# factuality and background flag hold it. The writer keeps it in step with the fused
+# events, so the home page's top pairs read this small table, never every event.
+dyad_counts = Table(
+    "dyad_counts", METADATA,
+    Column("a", Text, primary_key=True),
+    Column("b", Text, primary_key=True),
+    Column("factuality", String(16), primary_key=True),
+    Column("background", Boolean, primary_key=True),
+    Column("events", Integer, nullable=False),
+)
 
 conflicts = Table(
     "conflicts", METADATA,
@@ -206,6 +235,30 @@ conflicts = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 Index(None, conflicts.c.fused_event_id)
+
+# Pre-aggregated pair series: per undirected pair, day (``ref_date``), quad class,
+# factuality and background flag, the events and the sum of their PLOVER scores. The
+# writer keeps it with ``dyad_counts``; a dyad series reads one pair's rows.
+dyad_days = Table(
+    "dyad_days", METADATA,
+    Column("a", Text, primary_key=True),
+    Column("b", Text, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("quad", SmallInteger, primary_key=True, autoincrement=False),
+    Column("factuality", String(16), primary_key=True),
+    Column("background", Boolean, primary_key=True),
+    Column("events", Integer, nullable=False),
+    Column("score_sum", Float, nullable=False),
+)
+
+# Rows of the tables the overview shows, kept by the writer in each batch's
+# transaction, so the home page does not count millions of rows on every request.
+store_counts = Table(
+    "store_counts", METADATA,
+    Column("name", String(40), primary_key=True),
+    Column("rows", BigInteger, nullable=False),
+)
+COUNTED = ("articles", "doc_events", "fused_events", "conflicts")
 
 Migration = Callable[[Connection], None]
 
@@ -233,9 +286,45 @@ def _v2_names(conn: Connection) -> None:
                      .values(mention_count=n))
 
 
+def _v3_identities(conn: Connection) -> None:
+    """Version 3 keeps each actor's knowledge-base id (fusion matches on identities),
+    background events, each fused event's article count (copies included), why each
+    report joined its fused event, and the pre-aggregated pair counts."""
+    for sql in (
+        "ALTER TABLE actors ADD COLUMN kb_id VARCHAR(200)",
+        "ALTER TABLE doc_events ADD COLUMN background BOOLEAN NOT NULL DEFAULT FALSE",
+        "ALTER TABLE fused_events ADD COLUMN background BOOLEAN NOT NULL DEFAULT FALSE",
+        "ALTER TABLE fused_events ADD COLUMN article_count INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE fused_event_reports ADD COLUMN rule VARCHAR(20) NOT NULL DEFAULT 'new'",
+        "ALTER TABLE fused_event_reports ADD COLUMN why JSON",
+        "UPDATE fused_events SET article_count = (SELECT count(DISTINCT r.article_id) "
+        "FROM fused_event_reports r WHERE r.fused_event_id = fused_events.id)",
+    ):
+        conn.exec_driver_sql(sql)
+    for index in (fused_event_reports.indexes | fused_events.indexes
+                  | fused_participants.indexes):
+        if index.name in _V3_INDEXES:
+            index.create(conn)
+    dyad_counts.create(conn)
+    dyad_days.create(conn)
+    store_counts.create(conn)
+    conn.execute(store_counts.insert(), [
+        {"name": name, "rows": conn.execute(select(func.count()).select_from(
+            METADATA.tables[name])).scalar_one()} for name in COUNTED])
+    # the pair counts of the stored events (the writer keeps them up to date from now)
+    from parley.store.pairs import rebuild_pair_counts
+
+    rebuild_pair_counts(conn)
+
+
+_V3_INDEXES = ("ix_fused_event_reports_article_id", "ix_fused_events_source_count",
+               "ix_fused_participants_lower_name", "ix_fused_participants_lower_key")
+
+
 # (version it produces, description, function from the previous version)
 MIGRATIONS: Sequence[tuple[int, str, Migration]] = (
     (2, "document events and report counts named for what they hold", _v2_names),
+    (3, "identities, article counts, merge reasons, pre-aggregated pairs", _v3_identities),
 )
 
 
@@ -267,6 +356,9 @@ def migrate(conn: Connection, *, target: int = SCHEMA_VERSION,
             raise StoreError("the database has tables but no Parley schema_version; "
                              "point --db at an empty or Parley database")
         metadata.create_all(conn)
+        if "store_counts" in metadata.tables:
+            conn.execute(metadata.tables["store_counts"].insert(),
+                         [{"name": name, "rows": 0} for name in COUNTED])
         conn.execute(schema_version.insert().values(
             version=target, applied_at=now(), description="created"))
         return target

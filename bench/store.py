@@ -1,0 +1,254 @@
+"""The store at archive scale: ingest of pre-coded documents and query latencies.
+
+    python bench/store.py                              # 100,000 articles, SQLite
+    python bench/store.py --articles 10000             # a smaller archive
+    python bench/store.py --db postgresql+psycopg://postgres@127.0.0.1:54329/postgres
+    python bench/store.py --keep /tmp/arch.db          # keep (and reuse) the store
+
+The archive is synthesised from the 89 VOA stories of ``../shared/data/voa_stories.jsonl``,
+coded once by the real pipeline (cached under ``$PARLEY_CACHE_DIR``, default
+``~/.cache/parley``). Article N is story N mod 89, variant K = N div 89, with
+
+* its own id, URL and content: about one word in six has one letter changed (the same
+  length, so the coded document's offsets still hold), chosen at random per variant,
+  so variants are not near-duplicates of one another (MinHash Jaccard well below 0.8);
+* its dates (publication, event dates) moved by (K div 2) x 11 days: variants 2J and
+  2J+1 report the same events on the same days and fuse into two-source events, and
+  the others spread over the years.
+
+Ingest runs the real writer (``parley.store.writer.ingest``, batches of 200: dedup,
+cross-report fusion, conflicts, pair counts) with a coder that returns the shifted
+pre-coded documents; articles/s is wall time over the whole run, synthesis included.
+
+Then each query of the query layer is run ``--runs`` times on varied arguments and its
+p50 / p99 printed: a filtered event list (actor and type, a page of 50, with the
+total), an event page (``event_detail``), a dyad series (a top pair, by month) and the
+home page (``counts``-free overview: table sizes, newest articles, top pairs, actor
+count, as ``/`` reads them). Targets (issue 15): ingest >= 500 articles/s on SQLite;
+p99 < 200 ms for every query on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("PARLEY_SHARED", ROOT.parent / "shared"))
+sys.path.insert(0, str(ROOT / "src"))
+
+_WORD = re.compile(r"[A-Za-z]{4,}")
+_LETTERS = "etaoinshrdlu"
+
+
+def coded_stories() -> list[tuple[dict, dict]]:
+    """(article, document) JSON of the 89 VOA stories, coded once and cached."""
+    from parley.settings import Settings
+
+    stories = SHARED / "data" / "voa_stories.jsonl"
+    if not stories.exists():
+        sys.exit(f"bench/store.py: {stories} not found (set PARLEY_SHARED)")
+    cache_dir = Path(os.environ.get("PARLEY_CACHE_DIR") or Path.home() / ".cache" / "parley")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cache = cache_dir / f"bench-store-voa-{int(stories.stat().st_mtime)}.jsonl"
+    if not cache.exists():
+        from parley.ingest import read_path
+        from parley.pipeline import code_batch
+
+        del Settings
+        arts = list(read_path(str(stories)))
+        print(f"coding {len(arts)} VOA stories once (cached in {cache}) ...", file=sys.stderr)
+        docs = code_batch(arts)
+        with open(cache, "w", encoding="utf-8") as fh:
+            for a, d in zip(arts, docs, strict=True):
+                fh.write(json.dumps({"article": a.model_dump(mode="json"),
+                                     "doc": d.model_dump(mode="json")}) + "\n")
+    with open(cache, encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    return [(r["article"], r["doc"]) for r in rows]
+
+
+def _edit(text: str, rng: random.Random) -> str:
+    """About one word in six gets one letter changed, keeping every offset."""
+    chars = list(text)
+    for m in _WORD.finditer(text):
+        if rng.random() < 1 / 6:
+            i = m.start() + 1 + rng.randrange(len(m.group()) - 1)
+            c = chars[i]
+            repl = _LETTERS[(_LETTERS.find(c.lower()) + 1) % len(_LETTERS)]
+            chars[i] = repl.upper() if c.isupper() else repl
+    return "".join(chars)
+
+
+def _shift(value: str | None, days: int) -> str | None:
+    if not value:
+        return value
+    return (date.fromisoformat(value[:10]) + timedelta(days=days)).isoformat()
+
+
+def synthesise(stories: list[tuple[dict, dict]], n: int) -> Iterator[tuple[Any, Any]]:
+    """``n`` (Article, Document) pairs: the stories' variants, in order."""
+    from parley.model import Article, Document
+
+    for i in range(n):
+        art, doc = stories[i % len(stories)]
+        k = i // len(stories)
+        days = (k // 2) * 11
+        rng = random.Random(i)
+        text = _edit(art["text"], rng) + f"\n[archive copy {i}]"
+        a = Article(**{**art, "id": f"{art['id']}-{i}", "text": text,
+                       "url": f"{art.get('url') or 'https://bench.example/'}?v={i}",
+                       "published": _shift(art.get("published"), days),
+                       "source": f"bench:{i}"})
+        events = []
+        for e in doc["events"]:
+            d = dict(e["date"])
+            d["value"] = _shift(d.get("value"), days)
+            d["candidates"] = [_shift(c, days) for c in d.get("candidates", [])]
+            events.append({**e, "date": d})
+        yield a, Document.model_validate({**doc, "id": a.id, "text": text,
+                                          "published": a.published, "events": events})
+
+
+def build(db: str, n: int, stories: list[tuple[dict, dict]]) -> float:
+    """Ingest ``n`` synthesised articles; return articles per second."""
+    from parley.store import open_store
+    from parley.store.writer import ingest
+
+    docs: dict[str, Any] = {}
+
+    def items() -> Iterator[Any]:
+        for a, d in synthesise(stories, n):
+            docs[a.id] = d
+            yield a
+
+    def coder(batch: list[Any]) -> list[Any]:
+        return [docs.pop(a.id) for a in batch]
+
+    done = [0]
+
+    def progress(k: int) -> None:
+        done[0] += k
+        if done[0] % 10000 < k:
+            print(f"  {done[0]} articles, {done[0] / (time.perf_counter() - t0):.0f}/s",
+                  file=sys.stderr)
+
+    with open_store(db) as store:
+        t0 = time.perf_counter()
+        report = ingest(store, items(), coder=coder, batch_size=200, on_progress=progress)
+        elapsed = time.perf_counter() - t0
+    print(f"ingest: {report.stored} articles stored ({report.near_duplicates} near-"
+          f"duplicates), {report.events} events: {report.fused_new} fused events, "
+          f"{report.fused_joined} joins, {report.conflicts} conflicts", file=sys.stderr)
+    return report.stored / elapsed if report.stored else 0.0
+
+
+def _time(fn: Callable[[Any], Any], args: list[Any], runs: int) -> tuple[float, float]:
+    times = []
+    for i in range(runs):
+        t = time.perf_counter()
+        fn(args[i % len(args)])
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
+
+
+def measure(db: str, runs: int) -> dict[str, tuple[float, float]]:
+    from parley.store import open_store, queries
+    from parley.store.queries import EventFilter
+
+    out: dict[str, tuple[float, float]] = {}
+    with open_store(db, create=False) as store, store.read() as conn:
+        pairs = queries.top_dyads(conn, 20, EventFilter(factuality=("asserted",)))
+        keys = sorted({k for a, b, _ in pairs for k in (a, b)})
+        types = ["ASSAULT", "CONSULT", "ACCUSE", "AGREE", "REQUEST"]
+        filters = [EventFilter(actors=(k,), types=(t,)) for k in keys for t in types]
+        filters += [EventFilter(actors=(k,)) for k in keys]
+        ids = [e.id for e in queries.events_page(conn, EventFilter(), limit=400,
+                                                  sort="sources", descending=True)[0]]
+        rng = random.Random(7)
+        top = conn.exec_driver_sql("SELECT max(id) FROM fused_events").scalar() or 1
+        ids += [rng.randrange(1, top + 1) for _ in range(200)]
+        rng.shuffle(filters)
+
+        def event_list(flt: EventFilter) -> None:
+            queries.events_page(conn, flt, limit=50, sort="date", descending=True)
+
+        def event_page(event_id: int) -> None:
+            queries.event_detail(conn, event_id)
+
+        def dyad(pair: tuple[str, str, int]) -> None:
+            queries.dyad_series(conn, pair[0], pair[1], by="month",
+                                flt=EventFilter(factuality=("asserted",)))
+
+        def home(_: Any) -> None:
+            queries.overview(conn)
+            queries.articles_page(conn, limit=10, newest_first=True)
+            queries.top_dyads(conn, 10, EventFilter(factuality=("asserted",)))
+            queries.participant_count(conn)
+
+        for name, fn, args in (("event list (actor, type)", event_list, filters),
+                               ("event page", event_page, ids),
+                               ("dyad series (top pairs, month)", dyad, pairs),
+                               ("home page", home, [None])):
+            fn(args[0])  # warm up
+            out[name] = _time(fn, args, runs)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--articles", type=int, default=100_000)
+    ap.add_argument("--db", help="a PostgreSQL URL (a fresh database is created in it and "
+                    "dropped after, unless --keep) or a SQLite path")
+    ap.add_argument("--keep", metavar="PATH|NAME", help="keep the store (SQLite path, or "
+                    "a PostgreSQL database name); an existing one is measured, not rebuilt")
+    ap.add_argument("--runs", type=int, default=200)
+    args = ap.parse_args()
+
+    drop: Callable[[], None] | None = None
+    reuse = False
+    if args.db and args.db.startswith("postgresql"):
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        admin = create_engine(args.db, isolation_level="AUTOCOMMIT")
+        name = args.keep or f"parley_bench_{os.getpid()}"
+        with admin.connect() as conn:
+            reuse = bool(conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                      {"n": name}).scalar())
+            if not reuse:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        db = make_url(args.db).set(database=name).render_as_string(hide_password=False)
+        if not args.keep:
+            def drop() -> None:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        path = Path(args.keep or args.db or Path(tempfile.mkdtemp()) / "archive.db")
+        reuse = path.exists()
+        db = str(path)
+    try:
+        if not reuse:
+            rate = build(db, args.articles, coded_stories())
+            print(f"ingest of pre-coded documents: {rate:.0f} articles/s")
+        for name, (p50, p99) in measure(db, args.runs).items():
+            print(f"{name:34s} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms")
+    finally:
+        if drop:
+            drop()
+
+
+if __name__ == "__main__":
+    main()
