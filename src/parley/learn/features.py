@@ -444,7 +444,7 @@ PAIR_NAMES: tuple[str, ...] = (
 )
 
 
-def _countries_of(c: Candidate) -> set[str]:
+def countries_of(c: Candidate) -> set[str]:
     return {r.country for r in c.actors + c.recipients if r.country}
 
 
@@ -456,7 +456,7 @@ def pair_features(ctx: DocContext, a: Candidate, b: Candidate, shared: int,
     doc = ctx.doc
     ta, tb = doc[a.head_i], doc[b.head_i]
     ka, kb = ctx.sent_of_token[a.head_i], ctx.sent_of_token[b.head_i]
-    ca, cb = _countries_of(a), _countries_of(b)
+    ca, cb = countries_of(a), countries_of(b)
     da, db = a.date, b.date
     pa, pb = a.place, b.place
     derived = ("intent", "demand")
