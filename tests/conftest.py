@@ -23,6 +23,14 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 
+def shipped_floor() -> float:
+    """The confidence floor the shipped models set (what users get by default)."""
+    from parley.learn.models import load_models
+
+    models = load_models()
+    return float(models.thresholds["min_confidence"]) if models else 0.0
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
     # the gazetteer index is built once per test session in a private cache dir
@@ -60,8 +68,12 @@ def code():
     """Code a text with the real pipeline: code(text, published=...) -> Document."""
     from parley import code_text
 
-    def _code(text: str, published: str | None = "2024-03-08", **kw):
-        return code_text(text, published=published, **kw)
+    def _code(text: str, published: str | None = "2024-03-08",
+              min_confidence: float | None = 0.0, **kw):
+        # Component tests see every candidate the models keep (with its confidence):
+        # the shipped floor is an output choice, tested end to end where it matters
+        # (pass min_confidence=None for the shipped default).
+        return code_text(text, published=published, min_confidence=min_confidence, **kw)
 
     return _code
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from tests.conftest import shipped_floor
 from tests.helpers import RESOURCES
 
 
@@ -33,7 +34,7 @@ def test_a_meeting_reported_twice_is_one_consult_with_its_conflicts_shown(code):
     # first account, on Tuesday; three in the second, on Wednesday), an inline
     # "Also Read" link, the minister's name spelt two ways, and a speculative strike.
     text = (RESOURCES / "moscow_meeting.txt").read_text("utf-8")
-    doc = code(text, published="2024-03-07")
+    doc = code(text, published="2024-03-07", min_confidence=shipped_floor())
     country = {a.id: a.country for a in doc.actors}
     consults = [e for e in doc.events if e.type == "CONSULT"
                 and e.factuality == "asserted" and not e.background]

@@ -292,8 +292,17 @@ def events(db, actors, types, since, until, factuality, fmt, output, dyadic, why
                 records, columns, kind = queries.events(conn, flt), export.EVENT_COLUMNS, "events"
             to_row = cast(Callable[[Any], dict[str, Any]],
                           export.dyad_row if dyadic else export.event_row)
+            seen = [0]
+
+            def counted(rows: Iterable[Any]) -> Iterator[Any]:
+                for r in rows:
+                    seen[0] += 1
+                    yield r
+
+            records = counted(records)
             if fmt == "parquet":
                 export.write_parquet((to_row(r) for r in records), kind, Path(output))
+                _nothing_found(seen[0], kind)
                 return
             with _output(output) as out:
                 if fmt == "json":
@@ -306,6 +315,14 @@ def events(db, actors, types, since, until, factuality, fmt, output, dyadic, why
                     _event_table(records, out)
     finally:
         store.close()
+    _nothing_found(seen[0], kind)
+
+
+def _nothing_found(n: int, kind: str) -> None:
+    # like `dyad` (and grep): nothing matching the filter is exit code 1, with a line
+    if n == 0:
+        err(f"no {kind} match the filter")
+        sys.exit(1)
 
 
 @click.command(name="export")

@@ -486,10 +486,12 @@ def kb_lookup_from(knowledge: Any) -> Any:
     return lookup
 
 
-def code_corpus(articles: Iterable[dict], *, pipeline: Any = None) -> list[Document]:
+def code_corpus(articles: Iterable[dict], *, pipeline: Any = None,
+                min_confidence: float | None = None) -> list[Document]:
     from parley.pipeline import code_articles
 
-    return list(code_articles([as_article(a) for a in articles], pipeline=pipeline))
+    return list(code_articles([as_article(a) for a in articles], pipeline=pipeline,
+                              min_confidence=min_confidence))
 
 
 def render(report: CorpusReport) -> None:

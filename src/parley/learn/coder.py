@@ -32,6 +32,8 @@ from parley.model import ActorRef, Candidate, Work
 
 # an event dated more than this many days before publication is background
 BACKGROUND_DAYS = 14
+# a mention is compared with at most this many earlier mentions of its type
+PAIR_WINDOW = 40
 
 
 def period_end(value: date, precision: str) -> date:
@@ -187,8 +189,10 @@ def same_type_pairs(cands: Sequence[Candidate], plover: Any) -> list[tuple[int, 
         by_type.setdefault(c.type, []).append(i)
     out = []
     for idx in by_type.values():
-        for x in range(len(idx)):
-            for y in range(x + 1, len(idx)):
+        for y in range(len(idx)):
+            # the nearest PAIR_WINDOW earlier mentions of the type: a news article has
+            # fewer, and a huge text stays linear in its length
+            for x in range(max(0, y - PAIR_WINDOW), y):
                 a, b = cands[idx[x]], cands[idx[y]]
                 if plover.compatible_factuality(a.factuality, b.factuality):
                     out.append((idx[x], idx[y], y - x - 1))
