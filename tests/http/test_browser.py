@@ -327,6 +327,10 @@ def test_actor_pages(page):
 def test_dyad_picker_and_factuality(page):
     page.goto("/dyad")
     assert page.locator("#actor-choices option").count() >= 5
+    # typing asks the API for matching participants
+    page.get_by_test_id("dyad-a").press_sequentially("ugan")
+    page.wait_for_function("() => Array.from(document.querySelectorAll('#actor-choices "
+                           "option')).map(o => o.value).join() === 'UGA'")
     page.get_by_test_id("dyad-a").fill("USA")
     page.get_by_test_id("dyad-b").fill("CHN")
     page.get_by_test_id("dyad-form").get_by_role("button", name="Show").click()

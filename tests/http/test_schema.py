@@ -37,6 +37,9 @@ def test_openapi_schema_is_served_and_typed(client):
     assert "/static/swagger-ui-bundle.js" in refs and "/static/swagger-ui.css" in refs
     assert not [u for u in refs if u.startswith(("http:", "https:", "//"))]
     assert client.get("/static/swagger-ui-bundle.js").status_code == 200
+    # Swagger UI needs inline styles; its scripts stay the server's own
+    csp = docs.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "style-src 'self' 'unsafe-inline'" in csp
 
 
 def _operations(app):

@@ -12,6 +12,7 @@ import importlib
 import json
 import sys
 from datetime import date
+from typing import Any
 
 import click
 
@@ -34,6 +35,21 @@ _LAZY = {
 
 
 class LazyGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        # the last line of defence: a file the system refuses (exists, no space, no such
+        # folder, a pipe closed) is one line naming the file, never a traceback
+        try:
+            return super().invoke(ctx)
+        except ParleyError as exc:
+            err(exc.one_line())
+            ctx.exit(exc.exit_code)
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError):
+                ctx.exit(0)
+            where = f"{exc.filename}: " if exc.filename else ""
+            err(f"{where}{exc.strerror or exc}")
+            ctx.exit(2)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *_LAZY})
 

@@ -24,11 +24,17 @@ ENGINES = ("local", "ray")
 
 
 class _Progress:
-    """A rich progress line on a terminal; nothing when stderr is a file or a pipe."""
+    """A rich progress line on a terminal; when stderr is a file or a pipe, a plain line
+    whenever articles are done and two seconds have passed since the last one (a log
+    shows that a long batch is moving)."""
+
+    EVERY = 2.0  # seconds between plain progress lines
 
     def __init__(self, enabled: bool) -> None:
         self.bar = None
-        self._last = 0.0
+        self.start = time.perf_counter()
+        self._last = self.start
+        self._done = 0
         if not enabled:
             return
         from rich.console import Console
@@ -40,7 +46,6 @@ class _Progress:
                             console=Console(stderr=True), auto_refresh=False,
                             transient=True)
         self.task = self.bar.add_task("batch", total=None, rate="")
-        self.start = time.perf_counter()
 
     def __enter__(self) -> Self:
         if self.bar is not None:
@@ -52,9 +57,15 @@ class _Progress:
             self.bar.stop()
 
     def advance(self, n: int) -> None:
-        if self.bar is None:
-            return
         now = time.perf_counter()
+        if self.bar is None:
+            self._done += n
+            if now - self._last >= self.EVERY:
+                self._last = now
+                click.echo(f"parley: batch {self._done} articles, "
+                           f"{self._done / max(now - self.start, 1e-9):.1f}/s, "
+                           f"{now - self.start:.0f} s", err=True)
+            return
         done = self.bar.tasks[0].completed + n
         rate = f"{done / max(now - self.start, 1e-9):.1f}/s"
         self.bar.update(self.task, advance=n, rate=rate)

@@ -16,6 +16,7 @@ given-name initial) are one participant.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace
 
@@ -193,14 +194,16 @@ def _names(m: Candidate, ref: ActorRef) -> bool:
     return any(same_actor(r, ref) for r in m.actors + m.recipients)
 
 
-def disputed_participants(cluster: EventCluster, event_id: str
-                          ) -> tuple[set[str], list[Conflict]]:
+def disputed_participants(cluster: EventCluster, event_id: str,
+                          named: Sequence[ActorRef] = ()) -> tuple[set[str], list[Conflict]]:
     """Participants that one listing of the event names and another listing leaves out.
 
     A listing is a mention naming two participants or more. The account that leaves a
     country out must be the same event beyond doubt: it shares two participants with
-    the account that names it, in another sentence. One conflict per participant, with
-    the sentence of each side."""
+    the account that names it, in another sentence, and its sentence does not name the
+    participant at all (``named``: every actor mention of the article; a name the
+    argument linker left out of a listing is not a second account). One conflict per
+    participant, with the sentence of each side."""
     listings = [m for m in cluster.mentions if len(m.participant_keys) >= 2]
     if len(listings) < 2:
         return set(), []
@@ -212,7 +215,9 @@ def disputed_participants(cluster: EventCluster, event_id: str
         present = [m for m in listings if _names(m, ref)]
         pair = next(((p, a) for p in present for a in listings
                      if not _names(a, ref) and a.sent_start != p.sent_start
-                     and _shared_others(p, a, ref) >= 2), None)
+                     and _shared_others(p, a, ref) >= 2
+                     and not any(same_actor(r, ref) and a.sent_start <= r.start
+                                 and r.end <= a.sent_end for r in named)), None)
         if pair is None or ref.key in disputed:
             continue
         p, a = pair
@@ -306,7 +311,8 @@ def assemble(work: Work, min_confidence: float = 0.0) -> Document:
     article, k = work.article, work.knowledge
     plover = k.plover
     actor_id = _ActorIds()
-    for ref in resolver(work).all_refs():
+    named = list(resolver(work).all_refs())
+    for ref in named:
         actor_id(ref)
     events: list[Event] = []
     conflicts: list[Conflict] = []
@@ -318,7 +324,7 @@ def assemble(work: Work, min_confidence: float = 0.0) -> Document:
         n += 1
         eid = f"e{n}"
         first = cluster.mentions[0]
-        disputed, part_conflicts = disputed_participants(cluster, eid)
+        disputed, part_conflicts = disputed_participants(cluster, eid, named)
         event_date, date_conflicts = resolve_date(cluster, eid)
         place = next((m.place for m in cluster.mentions if m.place is not None), None)
         events.append(Event(

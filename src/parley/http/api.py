@@ -259,7 +259,7 @@ def profile_out(p: queries.ActorProfile) -> s.ActorProfileOut:
         counterparts=[s.Counterpart(key=k, name=n, events=c) for k, n, c in p.counterparts])
 
 
-@router.get("/actors/{key}", response_model=s.ActorProfileOut, responses=_NOT_FOUND,
+@router.get("/actors/{key:path}", response_model=s.ActorProfileOut, responses=_NOT_FOUND,
             summary="One participant's profile")
 def get_actor(request: Request, key: Annotated[s.Name, Path(description="participant key "
                                                             "(ISO3 code or name)")],

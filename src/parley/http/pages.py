@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from parley.errors import InputTooLarge, ParleyError
@@ -126,36 +126,44 @@ class EventQuery:
         return url_with("", self.params, offset=None, **changes)
 
 
-DISPUTED = {"": None, "true": True, "false": False}
+# what the API's boolean parameter accepts (pydantic's words), so links work in both
+DISPUTED = {"": None, **dict.fromkeys(("true", "1", "yes", "y", "on", "t"), True),
+            **dict.fromkeys(("false", "0", "no", "n", "off", "f"), False)}
 
 
-def event_query(request: Request) -> EventQuery:
-    """Read the filters from the query string: repeated or comma-separated values,
-    factuality asserted unless given ('any' for all), newest first."""
+def event_query(request: Request, actor: Strs = [], type: Strs = [],  # noqa: B006
+                since: str | None = None, until: str | None = None,
+                factuality: Strs = [], place: Strs = [],  # noqa: B006
+                disputed: str | None = None, q: str | None = None, sort: str | None = None,
+                dir: str | None = None) -> EventQuery:
+    """The filters of the events table and the map (a dependency of both routes, so
+    they are in the OpenAPI document): repeated or comma-separated values, factuality
+    asserted unless given ('any' for all), newest first."""
     qp = request.query_params
     errors: list[str] = []
-    actors = [_clean(a) for a in _split(qp.getlist("actor"))]
-    types = [t.upper() for t in _split(qp.getlist("type"))]
+    actors = [_clean(a) for a in _split(actor)]
+    types = [t.upper() for t in _split(type)]
     for t in types:
         if t not in PLOVER_TYPES:
             errors.append(f"type: {t[:40]!r} is not a PLOVER type")
-    facts = _split(qp.getlist("factuality"))
+    facts = _split(factuality)
     for f in facts:
         if f not in (*FACTUALITY, "any"):
             errors.append(f"factuality: {f[:40]!r} is not one of {', '.join(FACTUALITY)}, any")
-    places = [_clean(p) for p in _split(qp.getlist("place"))]
-    disputed_s = (qp.get("disputed") or "").strip().lower()
+    places = [_clean(p) for p in _split(place)]
+    disputed_s = (disputed or "").strip().lower()
     if disputed_s not in DISPUTED:
         errors.append(f"disputed: {disputed_s[:20]!r} is not true or false")
-    text = _clean((qp.get("q") or "").strip())
-    since, until = qp.get("since") or None, qp.get("until") or None
+    disputed_s = {True: "true", False: "false", None: ""}[DISPUTED.get(disputed_s)]
+    text = _clean((q or "").strip())
+    since, until = since or None, until or None
     d_since = form_date(since, "since", errors)
     d_until = form_date(until, "until", errors)
-    sort = qp.get("sort") or "date"
+    sort = sort or "date"
     if sort not in EVENT_SORTS:
         errors.append(f"sort: {sort[:20]!r} is not one of {', '.join(EVENT_SORTS)}")
         sort = "date"
-    direction = qp.get("dir") or "desc"
+    direction = dir or "desc"
     if direction not in ("asc", "desc"):
         errors.append(f"dir: {direction[:20]!r} is not asc or desc")
         direction = "desc"
@@ -196,9 +204,11 @@ def snippet_parts(snip: queries.Snippet | None, width: int = 70) -> tuple[str, s
         + after)
 
 
+PageFilters = Annotated[EventQuery, Depends(event_query)]
+
+
 @router.get("/events", summary="Events table")
-def events_table(request: Request, offset: Offset = 0) -> HTMLResponse:
-    eq = event_query(request)
+def events_table(request: Request, eq: PageFilters, offset: Offset = 0) -> HTMLResponse:
     rows: list[queries.EventRecord] = []
     total = 0
     srcs: dict[int, list[tuple[int, str]]] = {}
@@ -378,8 +388,7 @@ class MapDot:
 
 
 @router.get("/map", summary="Map of events")
-def map_page(request: Request) -> HTMLResponse:
-    eq = event_query(request)
+def map_page(request: Request, eq: PageFilters) -> HTMLResponse:
     points: list[queries.MapPoint] = []
     if not eq.errors:
         with reading(request) as conn:

@@ -207,6 +207,19 @@ def pair_rows(work: Work, cands: Sequence[Candidate], shared: Any
     return pairs, rows
 
 
+def _apart(a: Candidate, b: Candidate) -> bool:
+    """Two mentions that cannot be one event whatever the pair model says (the guide's
+    rule): each names countries and they share none, or both are dated to different
+    days and placed in different places."""
+    ca, cb = F.countries_of(a), F.countries_of(b)
+    if ca and cb and not ca & cb:
+        return True
+    return bool(a.date is not None and b.date is not None and a.date.precision == "day"
+                and b.date.precision == "day" and a.date.value != b.date.value
+                and a.place is not None and b.place is not None
+                and a.place.name != b.place.name)
+
+
 def learned_clusters(work: Work, cands: Sequence[Candidate], models: Models,
                      shared: Any) -> list[list[int]]:
     """Mentions grouped into events by the pair model: in text order, each mention joins
@@ -216,7 +229,8 @@ def learned_clusters(work: Work, cands: Sequence[Candidate], models: Models,
     p_same: dict[tuple[int, int], float] = {}
     if rows:
         proba = models.pair.proba(np.asarray(rows))[:, 1]
-        p_same = {pair: float(p) for pair, p in zip(pairs, proba, strict=True)}
+        p_same = {pair: float(p) for pair, p in zip(pairs, proba, strict=True)
+                  if not _apart(cands[pair[0]], cands[pair[1]])}
     cluster_of: dict[int, int] = {}
     clusters: list[list[int]] = []
     for j in range(len(cands)):

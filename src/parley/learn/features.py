@@ -215,7 +215,7 @@ EVENT_NAMES: tuple[str, ...] = (
     "reporting_verb_in_sentence", "kb_mentions_in_sentence", "dated",
     "days_before_publication", *(f"precision_{p}" for p in PRECISIONS),
     "date_after_publication", "older_year_in_sentence", "ago_in_sentence",
-    "log_candidates_in_doc", "same_type_in_sentence", "has_place", "governor_reporting",
+    "same_type_in_sentence", "has_place", "governor_reporting",
     "governor_negating", "governor_hypothetical", "governor_planned", "governor_reported",
     *(f"subject_{k}" for k in SUBJECT_KINDS), "subject_bare_plural",
     *(f"speaker_{k}" for k in SUBJECT_KINDS), "question", "quote_sentence",
@@ -277,7 +277,9 @@ def event_features(ctx: DocContext, cand: Candidate, stats: LemmaStats) -> list[
             cand.trigger_start, cand.trigger_end, alignment_mode="expand") or [tok])),
         float(k), k / n_sents, 1.0 if k == 0 else 0.0, float(len(sent)), _in_quotes(sent, tok),
         reporting, float(ctx.kb_mentions_per_sent[k]), *_date_features(ctx, cand, sent),
-        math.log1p(ctx.n_candidates), float(ctx.same_type_in_sent.get((k, cand.type), 0)),
+        # (no count of the document's candidates: the corpus's short non-political stories
+        # taught it that a short text holds no event, and a pasted sentence then lost its own)
+        float(ctx.same_type_in_sent.get((k, cand.type), 0)),
         0.0 if cand.place is None else 1.0, gov_reporting,
         1.0 if gov_lemma in f.negating_verbs else 0.0,
         1.0 if gov_lemma in f.hypothetical_governors else 0.0,
@@ -442,7 +444,7 @@ PAIR_NAMES: tuple[str, ...] = (
 )
 
 
-def _countries_of(c: Candidate) -> set[str]:
+def countries_of(c: Candidate) -> set[str]:
     return {r.country for r in c.actors + c.recipients if r.country}
 
 
@@ -454,7 +456,7 @@ def pair_features(ctx: DocContext, a: Candidate, b: Candidate, shared: int,
     doc = ctx.doc
     ta, tb = doc[a.head_i], doc[b.head_i]
     ka, kb = ctx.sent_of_token[a.head_i], ctx.sent_of_token[b.head_i]
-    ca, cb = _countries_of(a), _countries_of(b)
+    ca, cb = countries_of(a), countries_of(b)
     da, db = a.date, b.date
     pa, pb = a.place, b.place
     derived = ("intent", "demand")

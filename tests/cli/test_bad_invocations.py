@@ -1,0 +1,53 @@
+"""Every command, given bad paths and options, ends with one clear line and an exit code:
+never a traceback (issue 16)."""
+
+import pytest
+
+from parley.cli import cli
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    from click.testing import CliRunner
+
+    root = tmp_path_factory.mktemp("bad")
+    (root / "a.txt").write_text("Kenya accused Uganda on Monday of sending troops across "
+                                "the border near Busia.")
+    (root / "exists.parquet").write_text("")
+    out = CliRunner().invoke(cli, ["ingest", str(root / "a.txt"), "--db", str(root / "s.db"),
+                                   "--published", "2024-03-08", "--min-confidence", "0"])
+    assert out.exit_code == 0, out.output
+    dyad = CliRunner().invoke(cli, ["dyad", "KEN", "UGA", "--db", str(root / "s.db")])
+    assert dyad.exit_code == 0, dyad.output  # so that --plot below reaches the plot
+    return root
+
+
+BAD = [
+    ("code", "{root}/missing.txt"),
+    ("code", "{root}/a.txt", "--published", "99999"),
+    ("ingest", "{root}/missing", "--db", "{root}/s.db"),
+    ("batch", "{root}/missing", "{root}/out"),
+    ("batch", "{root}/a.txt", "/proc/parley-no-such-dir"),
+    ("events", "--db", "{root}/missing.db"),
+    ("events", "--db", "{root}/s.db", "--since", "not-a-date"),
+    ("events", "--db", "{root}/s.db", "--format", "parquet"),
+    ("export", "--db", "{root}/s.db", "--format", "parquet", "-o", "{root}/exists.parquet"),
+    ("export", "--db", "{root}/s.db", "--format", "gdelt", "-o", "/dev/full"),
+    ("export", "--db", "{root}/s.db", "--format", "gdelt", "-o", "/nonexistent/dir/x.tsv"),
+    ("dyad", "KEN", "UGA", "--db", "{root}/s.db", "--plot", "/nonexistent/dir/x.png"),
+    ("dyad", "ZZZ", "YYY", "--db", "{root}/s.db"),
+    ("eval", "{root}/missing.json"),
+    ("eval", "{root}/a.txt"),
+    ("kb", "lookup"),
+    ("serve", "--db", "{root}/missing.db"),
+]
+
+
+@pytest.mark.parametrize("args", BAD, ids=lambda a: " ".join(a[:3]))
+def test_a_bad_invocation_is_one_line_and_an_exit_code(runner, store, args):
+    argv = [a.format(root=store) for a in args]
+    out = runner.invoke(cli, argv)
+    assert out.exit_code != 0, out.output
+    assert out.exception is None or isinstance(out.exception, SystemExit), repr(out.exception)
+    assert "Traceback" not in out.output
+    assert (out.stderr or out.output).strip(), "no message"
