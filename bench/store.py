@@ -61,7 +61,14 @@ def coded_stories() -> list[tuple[dict, dict]]:
         sys.exit(f"bench/store.py: {stories} not found (set PARLEY_SHARED)")
     cache_dir = Path(os.environ.get("PARLEY_CACHE_DIR") or Path.home() / ".cache" / "parley")
     cache_dir.mkdir(parents=True, exist_ok=True)
-    cache = cache_dir / f"bench-store-voa-{int(stories.stat().st_mtime)}.jsonl"
+    # a new coder (rules only, or the shipped learned models) codes the stories anew
+    import hashlib
+
+    import parley
+
+    models = Path(parley.__file__).parent / "data" / "models" / "coder.npz"
+    coder = hashlib.sha256(models.read_bytes()).hexdigest()[:12] if models.exists() else "rules"
+    cache = cache_dir / f"bench-store-voa-{int(stories.stat().st_mtime)}-{coder}.jsonl"
     if not cache.exists():
         from parley.ingest import read_path
         from parley.pipeline import code_batch

@@ -16,7 +16,7 @@ COPY = dict(DEAL_A, id="wire-copy", url="https://www.wire.example/railway",
             text=DEAL_A["text"] + " Copyright Wire Service.")
 OLD = {
     "id": "history-1", "url": "https://h.example/1", "published": "2024-03-08",
-    "text": "Kenya and Uganda agreed in 2009 to build a pipeline, officials recalled.",
+    "text": "Kenya and Uganda agreed on Monday to build a pipeline, officials said.",
 }
 
 
@@ -118,8 +118,7 @@ def test_background_events_are_left_out_of_exports_and_series_unless_asked(db, i
         docs = parley.pipeline.code_batch(batch, min_confidence=0.0)
         # the 2009 deal is history: mark it so, as the learned coder's timing model does
         return [d.model_copy(update={"events": [
-            e.model_copy(update={"background": e.date.value is not None
-                                 and e.date.value.year == 2009}) for e in d.events]})
+            e.model_copy(update={"background": d.id == OLD["id"]}) for e in d.events]})
             for d in docs]
 
     with open_store(db) as store:

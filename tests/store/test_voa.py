@@ -53,21 +53,22 @@ def test_voa_stories_ingest_end_to_end_and_plot_a_dyad(shared, db, invoke, tmp_p
 
     # bulk exports of the same store
     gdelt = tmp_path / "events.tsv"
-    assert invoke("export", "--db", db, "--format", "gdelt", "--output", str(gdelt)
-                  ).exit_code == 0
+    # background events included, so every fused event is exported
+    assert invoke("export", "--db", db, "--format", "gdelt", "--output", str(gdelt),
+                  "--background").exit_code == 0
     lines = gdelt.read_text("utf-8").splitlines()
     assert lines[0].split("\t")[:4] == ["GLOBALEVENTID", "SQLDATE", "Actor1Code",
                                         "Actor1Name"]
     assert len(lines) > 50 and all(len(ln.split("\t")) == 22 for ln in lines)
     polecat = tmp_path / "events.jsonl"
-    assert invoke("export", "--db", db, "--format", "polecat", "--output", str(polecat)
-                  ).exit_code == 0
+    assert invoke("export", "--db", db, "--format", "polecat", "--output", str(polecat),
+                  "--background").exit_code == 0
     records = [json.loads(ln) for ln in polecat.read_text("utf-8").splitlines()]
     assert len(records) == table["fused_events"]
     assert all(r["sources"] and r["sources"][0]["url"].startswith("https://")
                for r in records)
     out = tmp_path / "parquet"
-    assert invoke("export", "--db", db, "--format", "parquet", "--output", str(out)
-                  ).exit_code == 0
+    assert invoke("export", "--db", db, "--format", "parquet", "--output", str(out),
+                  "--background").exit_code == 0
     assert pq.read_table(out / "events.parquet").num_rows == table["fused_events"]
     assert pq.read_table(out / "dyads.parquet").num_rows == len(lines) - 1
