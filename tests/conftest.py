@@ -146,6 +146,8 @@ def web_db(tmp_path_factory) -> str:
     with pytest.MonkeyPatch.context() as mp:
         # the same private cache as tests/conftest.py's autouse fixture
         mp.setenv("PARLEY_CACHE_DIR", str(base / "parley-cache"))
+        # the pages are tested on every event the models keep, whatever the floor
+        mp.setenv("PARLEY_MIN_CONFIDENCE", "0")
         with open_store(str(path)) as store:
             from parley.pipeline import code_batch
 

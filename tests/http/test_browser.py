@@ -48,7 +48,7 @@ def test_article_view_click_an_event_to_see_its_fields(page, ids):
     text = fields.inner_text()
     for expected in ("AGREE", "asserted", "Kenya — participant, KEN",
                      "Uganda — participant, UGA", "2024-03-05 (day)", "“Tuesday”", "Nairobi",
-                     "0.54"):
+                     "Confidence"):
         assert expected in text, (expected, text)
     assert page.get_by_test_id("event-e1").get_attribute("aria-pressed") == "true"
     # the event's trigger, date, place and participants are highlighted in the text
@@ -176,7 +176,8 @@ def _long_report(n: int = 24) -> str:
 def _in_viewport(page, locator) -> bool:
     box = locator.bounding_box()
     height = page.viewport_size["height"]
-    return bool(box) and box["y"] >= 0 and box["y"] + min(box["height"], 80) <= height
+    # (a sub-pixel offset from scrolling into view is still in view)
+    return bool(box) and box["y"] >= -1 and box["y"] + min(box["height"], 80) <= height
 
 
 def test_clicking_an_event_puts_its_detail_and_words_in_view(page):
@@ -187,7 +188,7 @@ def test_clicking_an_event_puts_its_detail_and_words_in_view(page):
     page.get_by_test_id("code-submit").click()
     buttons = page.locator("button.ev")
     buttons.first.wait_for()
-    assert buttons.count() >= 20
+    assert buttons.count() >= 12  # a list longer than the window
     page.locator("#doc-text").scroll_into_view_if_needed()
     last = buttons.last
     last.scroll_into_view_if_needed()
@@ -338,7 +339,7 @@ def test_dyad_picker_and_factuality(page):
     chart.wait_for()
     assert chart.locator("rect.bar").count() == 3
     assert page.get_by_test_id("dyad-factuality").input_value() == "asserted"
-    page.get_by_test_id("dyad-factuality").select_option("reported")
+    page.get_by_test_id("dyad-factuality").select_option("negated")
     page.get_by_test_id("dyad-form").get_by_role("button", name="Show").click()
     page.get_by_test_id("no-events").wait_for()
     _clean(page)

@@ -243,7 +243,7 @@ def test_dyad_page_offers_pairs_and_filters_factuality(client):
     empty = client.get("/dyad").text
     assert '<datalist id="actor-choices">' in empty and '<option value="USA">' in empty
     assert 'data-testid="dyad-pairs"' in empty
-    page = client.get("/dyad", params={"a": "USA", "b": "CHN", "factuality": "reported"})
+    page = client.get("/dyad", params={"a": "USA", "b": "CHN", "factuality": "negated"})
     assert page.status_code == 200 and 'data-testid="no-events"' in page.text
     assert client.get("/dyad", params={"a": "USA", "b": "CHN",
                                        "factuality": "maybe"}).status_code == 422
