@@ -14,9 +14,13 @@ def store(tmp_path_factory):
     (root / "a.txt").write_text("Kenya accused Uganda on Monday of sending troops across "
                                 "the border near Busia.")
     (root / "exists.parquet").write_text("")
-    out = CliRunner().invoke(cli, ["ingest", str(root / "a.txt"), "--db", str(root / "s.db"),
-                                   "--published", "2024-03-08", "--min-confidence", "0"])
-    assert out.exit_code == 0, out.output
+    # every event the models keep (as `--min-confidence 0`, which sets the variable for
+    # the worker processes and so would outlive the command in this process)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PARLEY_MIN_CONFIDENCE", "0")
+        out = CliRunner().invoke(cli, ["ingest", str(root / "a.txt"), "--db",
+                                       str(root / "s.db"), "--published", "2024-03-08"])
+        assert out.exit_code == 0, out.output
     dyad = CliRunner().invoke(cli, ["dyad", "KEN", "UGA", "--db", str(root / "s.db")])
     assert dyad.exit_code == 0, dyad.output  # so that --plot below reaches the plot
     return root
