@@ -65,8 +65,10 @@ def test_code_reads_standard_input(runner):
     assert doc["text"] == "Kenya and Uganda signed a border agreement on Monday."
 
 
-def test_code_jsonl_and_table_formats(runner, tmp_path):
+def test_code_jsonl_and_table_formats(runner, tmp_path, monkeypatch):
     from parley.cli import cli
+
+    monkeypatch.setenv("PARLEY_MIN_CONFIDENCE", "0")  # the formats, whatever the floor
 
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"id": "x1", "text": "Chad and Niger agreed to reopen the border.",

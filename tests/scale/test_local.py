@@ -26,7 +26,7 @@ def test_code_parallel_two_workers_give_the_sequential_documents_in_order(shared
     sequential = list(code_articles(articles))
     assert [d.id for d in parallel] == [a.id for a in articles]
     assert [d.model_dump() for d in parallel] == [d.model_dump() for d in sequential]
-    assert sum(len(d.events) for d in parallel) > 40
+    assert sum(len(d.events) for d in parallel) > 20
     # two forked workers did the coding, not this process
     assert len(stats.peak_rss_kb) == 2 and os.getpid() not in stats.peak_rss_kb
     assert all(kb > 0 for kb in stats.peak_rss_kb.values())
