@@ -260,14 +260,9 @@ class ActorPage(PageInfo):
     items: list[ActorItem]
 
 
-class PeriodOut(_Out):
-    start: date
-    verbal_cooperation: int
-    material_cooperation: int
-    verbal_conflict: int
-    material_conflict: int
-    total: int
-    mean_score: float
+class PeriodOut(ActorPeriod):
+    """A dyad's period: an actor's period counts, and the events behind them."""
+
     events: list[int] = Field(description="ids of the fused events in this period")
 
 
