@@ -83,3 +83,40 @@ def test_each_conflict_is_recorded_once_with_both_sides(code):
     assert len(kinds) == len(set(kinds))
     for c in doc.conflicts:
         assert len(c.evidence) == 2 and c.evidence[0] != c.evidence[1]
+
+
+def test_the_days_of_a_campaign_are_not_a_date_conflict(code):
+    # two strikes on two days, no second account: nothing is disputed
+    doc = code("Russian warplanes struck several villages in Idlib province on Tuesday, "
+               "rescue workers said.\n"
+               "On Wednesday, Russian warplanes struck villages in the south of the province "
+               "again, residents said.", published="2018-09-06")
+    assert not [c for c in doc.conflicts if c.kind == "date"]
+
+
+def test_a_second_account_that_gives_another_day_is_a_date_conflict(code):
+    doc = code("Gunmen attacked a police post near the town of Garissa on Monday, killing "
+               "three officers, the Kenyan interior ministry said.\n"
+               "Local officials gave a different account, saying the attack had begun late "
+               "on Sunday.", published="2024-03-13")
+    attacks = [e for e in doc.events if e.type == "ASSAULT" and e.factuality == "asserted"]
+    assert attacks
+    dates = [c for c in doc.conflicts if c.kind == "date"]
+    assert len(dates) == 1 and dates[0].event in {e.id for e in attacks}
+    quoted = {doc.text[s.start:s.end] for s in dates[0].evidence}
+    assert any("Monday" in q for q in quoted) and any("Sunday" in q for q in quoted)
+    event = next(e for e in doc.events if e.id == dates[0].event)
+    assert event.date.disputed and len(event.date.candidates) == 2
+
+
+def test_an_account_that_makes_no_mention_of_a_participant_disputes_it(code):
+    doc = code("Kenyan and Somali troops fought al-Shabaab fighters near the town of "
+               "Kismayo on Friday, officials said.\n"
+               "A statement from the Somali army described the battle and made no mention "
+               "of Kenyan troops.", published="2024-01-28")
+    parts = [c for c in doc.conflicts if c.kind == "participants"]
+    assert len(parts) == 1
+    event = next(e for e in doc.events if e.id == parts[0].event)
+    country = {a.id: a.country for a in doc.actors}
+    assert {country[p.actor] for p in event.participants if p.disputed} == {"KEN"}
+    assert any("no mention" in doc.text[s.start:s.end] for s in parts[0].evidence)

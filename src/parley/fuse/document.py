@@ -21,6 +21,15 @@ from dataclasses import dataclass, field
 from dataclasses import replace as _replace
 
 from parley.actors import resolver
+from parley.fuse.accounts import (
+    Kept,
+    account_sentence,
+    listed_together,
+    listing,
+    omitted,
+    redated,
+    repeat_sentence,
+)
 from parley.knowledge.plover import PloverTable
 from parley.model import (
     Actor,
@@ -120,7 +129,11 @@ def cluster_mentions(mentions: list[Candidate], plover: PloverTable) -> list[Eve
 CONFLICT_MAX_DAYS = 2
 
 
-def resolve_date(cluster: EventCluster, event_id: str) -> tuple[EventDate, list[Conflict]]:
+def resolve_date(cluster: EventCluster, event_id: str, work: Work | None = None
+                 ) -> tuple[EventDate, list[Conflict]]:
+    """The event's date from its mentions', and a date conflict where two of them give
+    different days (with ``work``: only if the two accounts are told as two, see
+    ``second_account``)."""
     dated = [m for m in cluster.mentions if m.date is not None]
     if not dated:
         return EventDate(), []
@@ -136,7 +149,8 @@ def resolve_date(cluster: EventCluster, event_id: str) -> tuple[EventDate, list[
     spans = dict.fromkeys((m.date.start, m.date.end) for m in precise if m.date)
     evidence = [Span(start=a, end=b) for a, b in spans]
     near = [v for v in values if abs((v - first.value).days) <= CONFLICT_MAX_DAYS]
-    if (len(near) == 1 or first.precision != "day" or cluster.mentions[0].background):
+    if (len(near) == 1 or first.precision != "day" or cluster.mentions[0].background
+            or (work is not None and not second_account(work, precise, near))):
         return EventDate(value=first.value, precision=first.precision,  # type: ignore[arg-type]
                          candidates=values[:1], evidence=evidence), []
     # both sides' evidence: the first date expression of each differing value, once
@@ -152,6 +166,24 @@ def resolve_date(cluster: EventCluster, event_id: str) -> tuple[EventDate, list[
         [Conflict(kind="date", event=event_id, detail=detail,
                   evidence=list(sides.values()))],
     )
+
+
+def second_account(work: Work, precise: list[Candidate], days: list) -> bool:
+    """Are mentions that date one event differently two accounts of it? One of their
+    sentences says so ("gave a different account", "rather than"), or both list
+    participants (``listing``), two of them in common (two listings of one meeting), and
+    neither tells of a repeat ("again", "another": two parties may meet, talk or fight
+    on two days)."""
+    cues = work.knowledge.cues.conflicts
+    text = work.article.text
+    sides = [next(m for m in precise if m.date and m.date.value == d) for d in days]
+    if any(account_sentence(text[m.sent_start:m.sent_end], cues) for m in sides):
+        return True
+    if any(repeat_sentence(text[m.sent_start:m.sent_end], cues) for m in sides):
+        return False
+    lists = [m for m in sides if listing(work, m)]
+    return any(listed_together(a, b, same_actor) >= 2 for i, a in enumerate(lists)
+               for b in lists[i + 1:])
 
 
 def _person_key(name: str) -> tuple[str, str]:
@@ -194,17 +226,20 @@ def _names(m: Candidate, ref: ActorRef) -> bool:
     return any(same_actor(r, ref) for r in m.actors + m.recipients)
 
 
-def disputed_participants(cluster: EventCluster, event_id: str,
+def disputed_participants(cluster: EventCluster, event_id: str, work: Work,
                           named: Sequence[ActorRef] = ()) -> tuple[set[str], list[Conflict]]:
     """Participants that one listing of the event names and another listing leaves out.
 
-    A listing is a mention naming two participants or more. The account that leaves a
+    A listing names two participants or more joined in one coordination in its own
+    sentence ("Russia, China and Iran"; ``accounts.listing``). The account that leaves a
     country out must be the same event beyond doubt: it shares two participants with
     the account that names it, in another sentence, and its sentence does not name the
     participant at all (``named``: every actor mention of the article; a name the
     argument linker left out of a listing is not a second account). One conflict per
     participant, with the sentence of each side."""
-    listings = [m for m in cluster.mentions if len(m.participant_keys) >= 2]
+    # a listing names its participants in its own sentence (not through the linker's
+    # reading of earlier sentences)
+    listings = [m for m in cluster.mentions if listing(work, m)]
     if len(listings) < 2:
         return set(), []
     disputed: set[str] = set()
@@ -316,6 +351,7 @@ def assemble(work: Work, min_confidence: float = 0.0) -> Document:
         actor_id(ref)
     events: list[Event] = []
     conflicts: list[Conflict] = []
+    kept: list[Kept] = []
     n = 0
     for cluster in clusters_of(work):
         score = max(confidence(m) for m in cluster.mentions)
@@ -324,8 +360,15 @@ def assemble(work: Work, min_confidence: float = 0.0) -> Document:
         n += 1
         eid = f"e{n}"
         first = cluster.mentions[0]
-        disputed, part_conflicts = disputed_participants(cluster, eid, named)
-        event_date, date_conflicts = resolve_date(cluster, eid)
+        disputed, part_conflicts = disputed_participants(cluster, eid, work, named)
+        event_date, date_conflicts = resolve_date(cluster, eid, work)
+        day = next((m.date for m in cluster.mentions if m.date is not None
+                    and m.date.precision == "day" and m.date.value == event_date.value),
+                   None) if event_date.precision == "day" and not first.background else None
+        kept.append(Kept(id=eid, type=first.type, mentions=tuple(cluster.mentions),
+                         day=day.value if day else None,
+                         day_span=(day.start, day.end) if day else None,
+                         disputed=event_date.disputed))
         place = next((m.place for m in cluster.mentions if m.place is not None), None)
         events.append(Event(
             id=eid, type=first.type, mode=first.mode, context=None,  # type: ignore[arg-type]
@@ -339,11 +382,43 @@ def assemble(work: Work, min_confidence: float = 0.0) -> Document:
         ))
         conflicts.extend(date_conflicts)
         conflicts.extend(part_conflicts)
+    events, more = _second_accounts(work, events, kept, named, actor_id)
+    conflicts.extend(more)
     return Document(
         id=article.id, published=article.published, title=article.title, text=article.text,
         dateline=work.dateline, removed=list(work.removed or ()), actors=actor_id.actors(),
         events=events, conflicts=conflicts,
     )
+
+
+def _second_accounts(work: Work, events: list[Event], kept: list[Kept],
+                     named: Sequence[ActorRef], actor_id: _ActorIds
+                     ) -> tuple[list[Event], list[Conflict]]:
+    """Conflicts told in sentences of their own (``fuse.accounts``), marked on the
+    events they retell."""
+    cues = work.knowledge.cues.conflicts
+    dates = redated(work, kept, cues)
+    parts = omitted(work, kept, named, cues, same_actor)
+    if not dates and not parts:
+        return events, []
+    by_id = {e.id: e for e in events}
+    for eid, day, _ in dates:
+        e = by_id[eid]
+        own = e.date.candidates or ([e.date.value] if e.date.value else [])
+        values = sorted({*own, day})
+        by_id[eid] = e.model_copy(update={"date": e.date.model_copy(
+            update={"disputed": True, "candidates": values})})
+    out: list[Conflict] = [c for _, _, c in dates]
+    for eid, key, conflict in parts:
+        e = by_id[eid]
+        aid = actor_id.ids.get(key)
+        if aid is None or not any(p.actor == aid and not p.disputed for p in e.participants):
+            continue  # not a participant of the event, or disputed already
+        by_id[eid] = e.model_copy(update={"participants": [
+            p.model_copy(update={"disputed": True}) if p.actor == aid else p
+            for p in e.participants]})
+        out.append(conflict)
+    return [by_id[e.id] for e in events], out
 
 
 class Fuse:

@@ -103,6 +103,14 @@ class CleanCues:
 
 
 @dataclass(frozen=True)
+class ConflictCues:
+    account_phrases: tuple[str, ...]
+    omission_phrases: tuple[str, ...]
+    repeat_words: tuple[str, ...]
+    event_anaphors: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Cues:
     factuality: FactualityCues
     arguments: ArgumentCues
@@ -111,6 +119,7 @@ class Cues:
     places: PlaceCues
     dates: DateCues
     clean: CleanCues
+    conflicts: ConflictCues
 
 
 T = TypeVar("T")
