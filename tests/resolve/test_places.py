@@ -54,3 +54,18 @@ def test_datelines_with_a_date_an_agency_and_a_long_region():
     ]:
         found = find_dateline(text, knowledge.cues.clean, knowledge.gazetteer)
         assert found is not None and found.place == place, text
+
+
+def test_a_place_named_through_a_common_noun(code):
+    # "the Turkish capital" is Ankara (countries.yaml), "the C.A.R.'s capital, Bangui"
+    # is Bangui, "the Kidal region" is Kidal
+    for text, want in [
+        ("Turkish F-16 jets flew low on Monday across the Turkish capital in an exercise.",
+         ("Ankara", "TUR")),
+        ("Cameroonian and Central African officials met in the C.A.R.'s capital, Bangui, "
+         "on Friday.", ("Bangui", "CAF")),
+        ("Police clashed with protesters in the Kidal region on Monday.", ("Kidal", "MLI")),
+    ]:
+        doc = code(text, published="2024-03-08")
+        places = {(e.place.name, e.place.country) for e in doc.events if e.place}
+        assert want in places, (text, places)

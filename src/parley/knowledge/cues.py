@@ -75,6 +75,8 @@ class ActorCues:
 @dataclass(frozen=True)
 class PlaceCues:
     place_prepositions: frozenset[str]
+    place_nouns: frozenset[str]
+    capital_nouns: frozenset[str]
 
 
 @dataclass(frozen=True)

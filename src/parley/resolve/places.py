@@ -36,7 +36,7 @@ def place_for(doc: Any, head_i: int, k: Knowledge, dateline: Dateline | None) ->
         for pobj in prep.children:
             if pobj.dep_ != "pobj":
                 continue
-            place = _resolve_place(doc, pobj, kb, gaz)
+            place = _resolve_place(doc, pobj, kb, gaz) or _named_by(doc, pobj, k)
             if place is None:
                 continue
             # closeness: attached to the trigger, to its clause, or elsewhere in the sentence
@@ -51,6 +51,53 @@ def place_for(doc: Any, head_i: int, k: Knowledge, dateline: Dateline | None) ->
         if entry is not None:
             return _place(entry, span)
         return Place(name=dateline.place, evidence=[Span(start=span[0], end=span[1])])
+    return None
+
+
+def _named_by(doc: Any, noun: Any, k: Knowledge) -> Place | None:
+    """A place named through a common noun: "Zamfara state", "the town of Kabkabiya",
+    "the C.A.R.'s capital, Bangui", "the Turkish capital" (that country's capital)."""
+    cues = k.cues.places
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() not in cues.place_nouns:
+        return None
+    kb, gaz = k.kb, k.gazetteer
+    children = list(noun.children)
+    # its name: in apposition, a compound, or "of <name>"
+    for c in children:
+        if c.dep_ in ("appos", "compound") and c.pos_ == "PROPN":
+            place = _resolve_place(doc, c, kb, gaz)
+            if place is not None:
+                return place
+        if c.dep_ == "compound" and c.text[:1].isupper() and not _calendar_word(c.text):
+            # "the Kidal region": the tagger may read the name as an adjective
+            entry = gaz.lookup(c.text)
+            if entry is not None and not kb.refs(c.text):
+                return _place(entry, (c.idx, c.idx + len(c.text)))
+    for c in children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                if g.dep_ == "pobj" and g.pos_ == "PROPN":
+                    place = _resolve_place(doc, g, kb, gaz)
+                    if place is not None:
+                        return place
+    if noun.lemma_.lower() not in cues.capital_nouns:
+        return None
+    for c in children:
+        if c.dep_ not in ("poss", "amod", "compound"):
+            continue
+        words = [t for t in c.subtree if t.dep_ != "case"]
+        text = " ".join(t.text for t in words)
+        for ref in kb.refs(text):
+            entity = kb.entities.get(ref.entity)
+            capital = getattr(entity, "capital", None) if entity is not None else None
+            if entity is None or entity.kind != "country" or not capital:
+                continue
+            entry = gaz.lookup(capital)
+            span = (words[0].idx, noun.idx + len(noun.text))
+            if entry is not None and entry.country == entity.country:
+                return _place(entry, span)
+            return Place(name=capital, country=entity.country,
+                         evidence=[Span(start=span[0], end=span[1])])
     return None
 
 
