@@ -69,3 +69,12 @@ def test_a_place_named_through_a_common_noun(code):
         doc = code(text, published="2024-03-08")
         places = {(e.place.name, e.place.country) for e in doc.events if e.place}
         assert want in places, (text, places)
+
+
+def test_without_a_dateline_the_lead_sentence_gives_the_place(code):
+    doc = code("Gunmen attacked a police post near Beledweyne on Monday, officials said.\n\n"
+               "The attackers then fled, and two officers were wounded in the fighting.",
+               published="2024-03-08", min_confidence=0)
+    assert doc.dateline is None
+    later = [e for e in doc.events if e.mentions[0].start > 60]
+    assert later and all(e.place and e.place.name == "Beledweyne" for e in later)

@@ -1,5 +1,5 @@
 """Places: where an event happened, from its sentence ("in Moscow", "talks in
-Beijing"), else the dateline. Typo tolerance applies only after "in"/"at"/"near" and in
+Beijing"), else the dateline, else (no dateline) the place the lead sentence names. Typo tolerance applies only after "in"/"at"/"near" and in
 datelines, where the context already says the word is a place.
 """
 
@@ -51,7 +51,33 @@ def place_for(doc: Any, head_i: int, k: Knowledge, dateline: Dateline | None) ->
         if entry is not None:
             return _place(entry, span)
         return Place(name=dateline.place, evidence=[Span(start=span[0], end=span[1])])
-    return None
+    return lead_place(doc, k)
+
+
+def lead_place(doc: Any, k: Knowledge) -> Place | None:
+    """Without a dateline, the place the lead sentence names ("... fought near the town
+    of Damasak on Monday"): where the story is."""
+    cached = doc.user_data.get("parley_lead_place", False)
+    if cached is not False:
+        return cached
+    place = None
+    preps = k.cues.places.place_prepositions
+    for sent in doc.sents:
+        if not sent.text.strip():
+            continue
+        for prep in sent:
+            if prep.dep_ == "prep" and prep.lower_ in preps:
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        place = (_resolve_place(doc, pobj, k.kb, k.gazetteer)
+                                 or _named_by(doc, pobj, k))
+                        if place is not None:
+                            break
+            if place is not None:
+                break
+        break
+    doc.user_data["parley_lead_place"] = place
+    return place
 
 
 def _named_by(doc: Any, noun: Any, k: Knowledge) -> Place | None:
