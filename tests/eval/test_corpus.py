@@ -11,8 +11,15 @@ import jsonschema
 import pytest
 
 from parley.errors import GoldFormatError
-from parley.eval.corpus import check_article, load_corpus, match_events, score, split_of
-from parley.model import Document, Event, EventDate, Mention, Span
+from parley.eval.corpus import (
+    check_article,
+    load_corpus,
+    match_events,
+    role_matches,
+    score,
+    split_of,
+)
+from parley.model import Actor, Document, Event, EventDate, Mention, Participant, Span
 from tests.helpers import ROOT
 
 CORPUS = ROOT / "corpus"
@@ -113,3 +120,27 @@ def test_two_independent_annotations_agree(articles):
     # the kappa itself: perfect agreement is 1, chance agreement 0
     assert kappa([("A", "A"), ("B", "B")]) == 1.0
     assert kappa([("A", "A"), ("A", "B"), ("B", "A"), ("B", "B")]) == 0.0
+
+
+def test_roles_pair_each_gold_participant_with_its_own_coded_one():
+    # "Police detained two opposition aides": both Congolese; each gold participant is
+    # paired with the coded actor at its span, once
+    text = "Police detained two opposition aides in Brazzaville."
+    actors = [Actor(id="a1", name="police", kind="organisation", country="COG",
+                    mentions=[Span(start=0, end=6)]),
+              Actor(id="a2", name="opposition", kind="organisation", country="COG",
+                    mentions=[Span(start=20, end=30)])]
+    event = _event("e1", "COERCE", (7, 15), (0, 52)).model_copy(update={"participants": [
+        Participant(actor="a1", role="actor"), Participant(actor="a2", role="recipient")]})
+    doc = Document(id="t", text=text, actors=actors, events=[event])
+
+    def part(role: str, start: int, end: int) -> dict:
+        return {"role": role, "country": "COG", "entity": None,
+                "span": {"start": start, "end": end, "text": text[start:end]}}
+
+    gold = {"participants": [part("actor", 0, 6), part("recipient", 20, 36)]}
+    codes = {"a1": ("COG", None), "a2": ("COG", None)}
+    assert role_matches(doc, event, gold, codes) == [True, True]
+    swapped = event.model_copy(update={"participants": [
+        Participant(actor="a1", role="recipient"), Participant(actor="a2", role="actor")]})
+    assert role_matches(doc, swapped, gold, codes) == [False, False]

@@ -418,12 +418,39 @@ def _score_participants(report: CorpusReport, doc: Document, e: Event, g: dict,
     report.participant_id.tp += len(got_i & want_i)
     report.participant_id.fp += len(got_i - want_i)
     report.participant_id.fn += len(want_i - got_i)
+    for ok in role_matches(doc, e, g, codes):
+        report.roles.add(ok)
+
+
+def role_matches(doc: Document, e: Event, g: dict,
+                 codes: dict[str, tuple[str, str | None]]) -> list[bool]:
+    """Per gold participant paired with a coded one: are their roles the same?
+
+    Pairs are one to one. A gold participant pairs with the coded participant of its
+    knowledge-base entity, else the one whose mentions overlap its span, else one of its
+    country; among several of one country ("police detained opposition aides": both
+    Congolese) the pairing that agrees on roles is taken, as an optimal alignment would.
+    """
     roles = {p.actor: p.role for p in e.participants}
+    spans = {a.id: [(m.start, m.end) for m in a.mentions] for a in doc.actors}
+    used: set[str] = set()
+    out: list[bool] = []
     for p in g["participants"]:
-        hit = next((aid for aid, (c, i) in codes.items()
-                    if (p["entity"] and i == p["entity"]) or (c and c == p["country"])), None)
-        if hit is not None:
-            report.roles.add(roles[hit] == p["role"])
+        gspan = (p["span"]["start"], p["span"]["end"]) if p.get("span") else None
+
+        options = [(0 if p["entity"] and i == p["entity"] else 1,
+                    0 if gspan and any(_overlaps(sp, gspan) for sp in spans.get(aid, ()))
+                    else 1,
+                    0 if roles[aid] == p["role"] else 1, n, aid)
+                   for n, (aid, (c, i)) in enumerate(codes.items())
+                   if aid not in used and ((p["entity"] and i == p["entity"])
+                                           or (c and c == p["country"]))]
+        if not options:
+            continue
+        hit = min(options)[-1]
+        used.add(hit)
+        out.append(roles[hit] == p["role"])
+    return out
 
 
 def _score_conflicts(report: CorpusReport, art: dict, doc: Document) -> None:
