@@ -122,19 +122,25 @@ def _match_kb(doc: Any, kb: KnowledgeBase, published: date | None,
     names, text = kb.names, doc.text
     first = kb.first_words
     n = len(doc)
+    # per-token facts read once (a spaCy Token is a new object on every access)
+    words = [t.text for t in doc]
+    starts = [t.idx for t in doc]
+    space = [t.is_space for t in doc]
+    punct = [t.is_punct for t in doc]
+    breaks = [0]  # breaks[k]: tokens before k holding a line break
+    for w in words:
+        breaks.append(breaks[-1] + ("\n" in w))
     i = 0
     matches: list[tuple[int, int, list[NameRef]]] = []
     while i < n:
-        tok = doc[i]
-        if tok.is_space or tok.is_punct or fold(tok.text) not in first:
+        if space[i] or punct[i] or fold(words[i]) not in first:
             i += 1
             continue
         match = None
         for j in range(min(n, i + _MAX_NAME_TOKENS), i, -1):
-            last = doc[j - 1]
-            if last.is_space or (last.is_punct and j - 1 > i) or "\n" in doc[i:j].text:
+            if space[j - 1] or (punct[j - 1] and j - 1 > i) or breaks[j] > breaks[i]:
                 continue
-            refs = names.get(fold(text[tok.idx : last.idx + len(last.text)]))
+            refs = names.get(fold(text[starts[i] : starts[j - 1] + len(words[j - 1])]))
             if refs:
                 match = (j, refs)
                 break
@@ -142,9 +148,10 @@ def _match_kb(doc: Any, kb: KnowledgeBase, published: date | None,
             i += 1
             continue
         j, refs = match
+        tok = doc[i]
         # A KB name written in lower case is an ordinary word ("chad", "turkey", "hamas"
         # excepted when the KB spells it so): require a capital letter for proper names.
-        if not any(t.text[:1].isupper() for t in doc[i:j]):
+        if not any(w[:1].isupper() for w in words[i:j]):
             i += 1
             continue
         # an acronym matches only in capitals: "ANA" the army, not "Ana" the name

@@ -3,8 +3,8 @@
 The models are trained with scikit-learn's ``HistGradientBoostingClassifier`` by
 ``make train`` (``parley.learn.train``) and exported to plain arrays (``export``), so
 running Parley needs numpy only. ``Forest.proba`` walks every tree for every row at
-once, one depth level per numpy step: a document's few dozen candidates cost well under
-a millisecond per model.
+once, one depth level per numpy step, and each step moves only the (row, tree) pairs
+that have not reached a leaf.
 """
 
 from __future__ import annotations
@@ -35,17 +35,24 @@ class Forest:
         n = X.shape[0]
         if n == 0:
             return np.zeros((0, self.n_classes))
-        nodes = np.broadcast_to(self.roots, (n, self.roots.size)).copy()
-        rows = np.arange(n)[:, None]
+        t = self.roots.size
+        nodes = np.tile(self.roots, n)  # (row, tree) pairs, row-major
+        base = np.repeat(np.arange(n) * X.shape[1], t)  # each pair's row offset into X
+        flat = X.ravel()
+        active = np.arange(n * t)
+        # only the pairs not yet at a leaf take the next step
         for _ in range(self.depth):
-            f = self.feature[nodes]
+            at = nodes[active]
+            f = self.feature[at]
             inner = f >= 0
-            if not inner.any():
-                break
-            x = X[rows, np.where(inner, f, 0)]
-            go_left = np.where(np.isnan(x), self.missing_left[nodes], x <= self.threshold[nodes])
-            nxt = np.where(go_left, self.left[nodes], self.right[nodes])
-            nodes = np.where(inner, nxt, nodes)
+            if not inner.all():
+                active, at, f = active[inner], at[inner], f[inner]
+                if active.size == 0:
+                    break
+            x = flat[base[active] + f]
+            go_left = np.where(np.isnan(x), self.missing_left[at], x <= self.threshold[at])
+            nodes[active] = np.where(go_left, self.left[at], self.right[at])
+        nodes = nodes.reshape(n, t)
         leaf = self.value[nodes]
         out = np.zeros((n, self.n_classes))
         for k in range(self.n_classes):
