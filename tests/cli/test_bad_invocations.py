@@ -55,3 +55,16 @@ def test_a_bad_invocation_is_one_line_and_an_exit_code(runner, store, args):
     assert out.exception is None or isinstance(out.exception, SystemExit), repr(out.exception)
     assert "Traceback" not in out.output
     assert (out.stderr or out.output).strip(), "no message"
+
+
+def test_min_confidence_is_put_back_when_the_command_ends(tmp_path, monkeypatch):
+    import os
+
+    from click.testing import CliRunner
+
+    monkeypatch.delenv("PARLEY_MIN_CONFIDENCE", raising=False)
+    story = tmp_path / "s.txt"
+    story.write_text("Kenya and Uganda signed a trade deal in Nairobi on Monday.", "utf-8")
+    result = CliRunner().invoke(cli, ["code", str(story), "--min-confidence", "0.9"])
+    assert result.exit_code == 0, result.output
+    assert "PARLEY_MIN_CONFIDENCE" not in os.environ

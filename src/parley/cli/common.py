@@ -39,11 +39,21 @@ def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 def _set_min_confidence(ctx: click.Context, param: click.Parameter,
                         value: float | None) -> float | None:
-    # the setting, so that worker processes and Ray actors code with it too
+    # the setting, so that worker processes and Ray actors code with it too; put back
+    # when the command ends (a library caller's process keeps its own setting)
     if value is not None:
         import os
 
+        before = os.environ.get("PARLEY_MIN_CONFIDENCE")
         os.environ["PARLEY_MIN_CONFIDENCE"] = repr(value)
+
+        def restore() -> None:
+            if before is None:
+                os.environ.pop("PARLEY_MIN_CONFIDENCE", None)
+            else:
+                os.environ["PARLEY_MIN_CONFIDENCE"] = before
+
+        ctx.call_on_close(restore)
     return value
 
 
