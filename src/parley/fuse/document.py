@@ -149,10 +149,15 @@ def resolve_date(cluster: EventCluster, event_id: str, work: Work | None = None
     spans = dict.fromkeys((m.date.start, m.date.end) for m in precise if m.date)
     evidence = [Span(start=a, end=b) for a, b in spans]
     near = [v for v in values if abs((v - first.value).days) <= CONFLICT_MAX_DAYS]
-    if (len(near) == 1 or first.precision != "day" or cluster.mentions[0].background
-            or (work is not None and not second_account(work, precise, near))):
+    if (len(near) == 1 or first.precision != "day" or cluster.mentions[0].background):
         return EventDate(value=first.value, precision=first.precision,  # type: ignore[arg-type]
                          candidates=values[:1], evidence=evidence), []
+    if work is not None and not second_account(work, precise, near):
+        # not two accounts of one day: the day of the most confident mention
+        main = max(precise, key=confidence).date
+        assert main is not None
+        return EventDate(value=main.value, precision=main.precision,  # type: ignore[arg-type]
+                         candidates=[main.value], evidence=evidence), []
     # both sides' evidence: the first date expression of each differing value, once
     sides: dict = {}
     for m in precise:
