@@ -74,3 +74,15 @@ class PipelineError(ParleyError):
 
 class GoldFormatError(ParleyError):
     code = "E040"
+
+
+class ExtraMissing(ParleyError):
+    """An optional feature whose extra (``pip install 'parley[EXTRA]'``) is not installed."""
+
+    code = "E060"
+
+    def __init__(self, feature: str, extra: str, *, source: str | None = None):
+        super().__init__(f"{feature} needs the '{extra}' extra: "
+                         f"pip install 'parley[{extra}]'", source=source)
+        self.feature = feature
+        self.extra = extra

