@@ -33,7 +33,7 @@ def shipped_floor() -> float:
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
-    # the gazetteer index is built once per test session in a private cache dir
+    # the compiled knowledge caches are built once per test session in a private dir
     cache = tmp_path_factory.getbasetemp() / "parley-cache"
     monkeypatch.setenv("PARLEY_CACHE_DIR", str(cache))
 

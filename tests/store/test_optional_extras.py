@@ -95,3 +95,26 @@ def test_events_frame_without_pandas_names_the_frames_extra(monkeypatch, sqlite_
     without(monkeypatch, "pandas")
     with pytest.raises(ExtraMissing, match=r"pip install 'parley\[frames\]'"):
         events_frame(sqlite_db)
+
+
+def test_batch_output_without_pyarrow_is_one_error_line(monkeypatch, tmp_path):
+    from parley.knowledge import plover_table
+    from parley.scale.output import BatchWriter, read_batch_records
+
+    without(monkeypatch, "pyarrow", "pyarrow.parquet")
+    with pytest.raises(ExtraMissing, match="'parquet' extra"):
+        BatchWriter(tmp_path / "out", plover_table())
+    with pytest.raises(ExtraMissing, match="'parquet' extra"):
+        list(read_batch_records(tmp_path / "out"))
+
+
+def test_the_parquet_download_without_pyarrow_is_501(monkeypatch, store):
+    from fastapi.testclient import TestClient
+
+    from parley.http.app import create_app
+
+    without(monkeypatch, "pyarrow", "pyarrow.parquet")
+    with TestClient(create_app(store)) as client:
+        answer = client.get("/api/events.parquet")
+    assert answer.status_code == 501
+    assert "'parquet' extra" in answer.json()["message"]

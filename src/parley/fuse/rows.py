@@ -55,7 +55,19 @@ def participant_text(parts: Sequence[tuple[str, str, str]]) -> str:
                      for key, name, role in parts)
 
 
+def require_pyarrow(feature: str = "Parquet export") -> None:
+    """Raise ``ExtraMissing`` (one line naming the 'parquet' extra) without pyarrow."""
+    from parley.errors import ExtraMissing
+
+    try:
+        import pyarrow  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        raise ExtraMissing(feature, "parquet") from None
+
+
 def arrow_schema() -> Any:
+    require_pyarrow()
     import pyarrow as pa
 
     kinds = {"str": pa.string(), "str | None": pa.string(), "date | None": pa.date32(),

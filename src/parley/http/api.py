@@ -183,9 +183,13 @@ def events_csv(request: Request, flt: EventParams, sort: s.SortKey = "date",
                              "description": "Parquet file"}})
 def events_parquet(request: Request, flt: EventParams, sort: s.SortKey = "date",
                    dir: Dir = "desc") -> Response:
-    """The rows of ``/api/events.csv`` as a Parquet file (``parley.fuse.rows`` schema)."""
-    return download.parquet_response(request.app.state.store, flt, sort=sort,
-                                     descending=dir == "desc")
+    """The rows of ``/api/events.csv`` as a Parquet file (``parley.fuse.rows`` schema);
+    501 when the 'parquet' extra (pyarrow) is not installed."""
+    try:
+        return download.parquet_response(request.app.state.store, flt, sort=sort,
+                                         descending=dir == "desc")
+    except ParleyError as exc:
+        raise from_parley(exc) from None
 
 
 def _quote(q: queries.Quote) -> s.Quote:

@@ -21,7 +21,13 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from parley.errors import InputTooLarge, KnowledgeError, ModelUnavailable, ParleyError
+from parley.errors import (
+    ExtraMissing,
+    InputTooLarge,
+    KnowledgeError,
+    ModelUnavailable,
+    ParleyError,
+)
 
 log = logging.getLogger("parley.http")
 
@@ -61,9 +67,12 @@ class ApiError(Exception):
 
 
 def from_parley(exc: ParleyError) -> ApiError:
-    """The HTTP answer to a coding error: too large 413, no model 503, else 422."""
+    """The HTTP answer to a coding error: too large 413, no model 503, an optional
+    feature whose extra is not installed 501, else 422."""
     if isinstance(exc, InputTooLarge):
         status = 413
+    elif isinstance(exc, ExtraMissing):
+        status = 501
     elif isinstance(exc, ModelUnavailable | KnowledgeError):
         status = 503
     else:

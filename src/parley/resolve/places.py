@@ -1,6 +1,7 @@
 """Places: where an event happened, from its sentence ("in Moscow", "talks in
-Beijing"), else the dateline, else (no dateline) the place the lead sentence names. Typo tolerance applies only after "in"/"at"/"near" and in
-datelines, where the context already says the word is a place.
+Beijing"), else the dateline, else (no dateline) the place the lead sentence names.
+Typo tolerance applies only after "in"/"at"/"near" and in datelines, where the context
+already says the word is a place.
 """
 
 from __future__ import annotations

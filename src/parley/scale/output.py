@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from parley.errors import InputMissing, InputUnreadable
-from parley.fuse.rows import arrow_schema, document_rows
+from parley.fuse.rows import arrow_schema, document_rows, require_pyarrow
 from parley.knowledge.plover import PloverTable
 from parley.model import Article, Document
 
@@ -66,6 +66,7 @@ class BatchWriter:
     """
 
     def __init__(self, out_dir: str | Path, plover: PloverTable) -> None:
+        require_pyarrow("Batch output (Parquet)")
         import pyarrow.parquet as pq
 
         self.plover = plover
@@ -151,6 +152,7 @@ def _documents_file(path: str | Path) -> Path:
 
 def read_batch_records(path: str | Path) -> Iterator[tuple[Article, Document]]:
     """``(article, document)`` pairs from a batch output folder or its documents.parquet."""
+    require_pyarrow("Reading batch output (Parquet)")
     import pyarrow.parquet as pq
 
     p = _documents_file(path)

@@ -16,9 +16,8 @@ from typing import IO, Any
 
 from sqlalchemy import Connection
 
-from parley.errors import ExtraMissing
 from parley.fuse.dyads import PeriodRow
-from parley.fuse.rows import COLUMNS, EventRow, arrow_schema, participant_text
+from parley.fuse.rows import COLUMNS, EventRow, arrow_schema, participant_text, require_pyarrow
 from parley.knowledge import plover_table
 from parley.store import queries
 from parley.store.queries import DyadRecord, EventFilter, EventRecord
@@ -75,15 +74,6 @@ def write_csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: IO[
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
         count += 1
     return count
-
-
-def require_pyarrow(feature: str = "Parquet export") -> None:
-    """Raise ``ExtraMissing`` (one line naming the 'parquet' extra) without pyarrow."""
-    try:
-        import pyarrow  # noqa: F401
-        import pyarrow.parquet  # noqa: F401
-    except ImportError:
-        raise ExtraMissing(feature, "parquet") from None
 
 
 def _arrow_schema(kind: str) -> Any:
