@@ -167,6 +167,9 @@ def test_a_version_2_store_gains_identities_counts_and_pairs(db, invoke, tmp_pat
             text("SELECT count(*) FROM fused_events")).scalar_one()
         assert queries.top_dyads(conn, 10) == pairs_before
         assert queries.dyad_series(conn, "KEN", "UGA") == series_before
+        # version 4 counted the participant keys the home page shows
+        assert queries.participant_count(conn) == conn.execute(
+            text("SELECT count(DISTINCT key) FROM fused_participants")).scalar_one() >= 2
         table = queries.counts(conn)
         assert queries.overview(conn) == {k: table[k] for k in
                                           ("articles", "doc_events", "fused_events",

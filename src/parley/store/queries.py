@@ -34,7 +34,9 @@ from parley.knowledge import plover_table
 from parley.knowledge.plover import PloverTable
 from parley.model import Document
 from parley.store.schema import (
+    COUNTED,
     METADATA,
+    PARTICIPANT_KEYS,
     actors,
     articles,
     conflicts,
@@ -509,7 +511,8 @@ def overview(conn: Connection) -> dict[str, int]:
     """Rows of the tables an overview shows (articles, doc_events, fused_events,
     conflicts): kept by the writer, so reading them costs four key lookups whatever
     the archive's size. Equal to ``counts`` for those tables."""
-    return {r.name: int(r.rows) for r in conn.execute(select(store_counts))}
+    return {r.name: int(r.rows) for r in conn.execute(
+        select(store_counts).where(store_counts.c.name.in_(COUNTED)))}
 
 
 def article_summary(conn: Connection) -> list[dict[str, Any]]:
@@ -774,9 +777,10 @@ def participants_page(conn: Connection, *, q: str | None = None, limit: int = 50
 
 
 def participant_count(conn: Connection) -> int:
-    """How many distinct participant keys the store holds."""
-    return conn.execute(select(func.count(func.distinct(fused_participants.c.key)))
-                        ).scalar_one()
+    """How many distinct participant keys the store holds: kept by the writer, so
+    reading it is one key lookup whatever the archive's size."""
+    return int(conn.execute(select(store_counts.c.rows)
+                            .where(store_counts.c.name == PARTICIPANT_KEYS)).scalar_one())
 
 
 def key_names(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[str, str]]:

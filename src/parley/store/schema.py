@@ -39,7 +39,7 @@ from sqlalchemy import (
 
 from parley.errors import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 METADATA = MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -251,14 +251,16 @@ dyad_days = Table(
     Column("score_sum", Float, nullable=False),
 )
 
-# Rows of the tables the overview shows, kept by the writer in each batch's
-# transaction, so the home page does not count millions of rows on every request.
+# Rows of the tables the overview shows, and the number of distinct participant keys
+# (``PARTICIPANT_KEYS``), kept by the writer in each batch's transaction, so the home
+# page does not count millions of rows on every request.
 store_counts = Table(
     "store_counts", METADATA,
     Column("name", String(40), primary_key=True),
     Column("rows", BigInteger, nullable=False),
 )
 COUNTED = ("articles", "doc_events", "fused_events", "conflicts")
+PARTICIPANT_KEYS = "participant_keys"
 
 Migration = Callable[[Connection], None]
 
@@ -321,10 +323,23 @@ _V3_INDEXES = ("ix_fused_event_reports_article_id", "ix_fused_events_source_coun
                "ix_fused_participants_lower_name", "ix_fused_participants_lower_key")
 
 
+def _participant_keys_count(conn: Connection) -> int:
+    return conn.execute(select(func.count(func.distinct(fused_participants.c.key)))
+                        ).scalar_one()
+
+
+def _v4_participant_keys(conn: Connection) -> None:
+    """Version 4 keeps the number of distinct participant keys with the table sizes
+    (the home page's actor count), counted once here."""
+    conn.execute(store_counts.insert().values(name=PARTICIPANT_KEYS,
+                                              rows=_participant_keys_count(conn)))
+
+
 # (version it produces, description, function from the previous version)
 MIGRATIONS: Sequence[tuple[int, str, Migration]] = (
     (2, "document events and report counts named for what they hold", _v2_names),
     (3, "identities, article counts, merge reasons, pre-aggregated pairs", _v3_identities),
+    (4, "the number of participant keys kept with the table sizes", _v4_participant_keys),
 )
 
 
@@ -358,7 +373,7 @@ def migrate(conn: Connection, *, target: int = SCHEMA_VERSION,
         metadata.create_all(conn)
         if "store_counts" in metadata.tables:
             conn.execute(metadata.tables["store_counts"].insert(),
-                         [{"name": name, "rows": 0} for name in COUNTED])
+                         [{"name": name, "rows": 0} for name in (*COUNTED, PARTICIPANT_KEYS)])
         conn.execute(schema_version.insert().values(
             version=target, applied_at=now(), description="created"))
         return target
