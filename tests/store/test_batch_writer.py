@@ -4,8 +4,10 @@ events, reasons, conflicts, pair counts and kept counts, on SQLite and PostgreSQ
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import REPORTS, pg_database, synthetic_articles
@@ -77,3 +79,56 @@ def test_any_batch_size_stores_what_one_document_at_a_time_stores(db, tmp_path):
     finally:
         if drop:
             drop()
+
+
+def _coder(items):
+    from parley.pipeline import code_batch
+
+    docs = {a.id: d for a, d in zip(items, code_batch(items, min_confidence=0.0),
+                                    strict=True)}
+    return lambda batch: [docs[a.id] for a in batch]
+
+
+def test_hashing_the_next_batch_on_an_executor_stores_the_same(tmp_path):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from parley.store import open_store
+    from parley.store.writer import ingest
+
+    items = _articles()
+    coder = _coder(items)
+    in_turn, ahead = str(tmp_path / "in-turn.db"), str(tmp_path / "ahead.db")
+    with open_store(in_turn) as store:
+        expected = ingest(store, items, coder=coder, batch_size=4)
+    with (ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool,
+          open_store(ahead) as store):
+        got = ingest(store, items, coder=coder, batch_size=4, executor=pool)
+    assert (got.stored, got.batches, got.near_duplicates, got.copied) == (
+        expected.stored, expected.batches, expected.near_duplicates, expected.copied)
+    assert _dump(ahead) == _dump(in_turn)
+
+
+def test_a_failing_coder_with_an_executor_keeps_the_batches_before_it(tmp_path):
+    from parley.errors import PipelineError
+    from parley.store import open_store, queries
+    from parley.store.writer import ingest
+
+    items = _articles()[:12]
+    coder = _coder(items)
+    calls = []
+
+    def failing(batch):
+        calls.append(len(batch))
+        if len(calls) == 3:
+            raise PipelineError("no model")
+        return coder(batch)
+
+    with ThreadPoolExecutor(1) as pool:
+        for executor in (None, pool):
+            db = str(tmp_path / f"{'ahead' if executor else 'in-turn'}.db")
+            calls.clear()
+            with open_store(db) as store, pytest.raises(PipelineError):
+                ingest(store, items, coder=failing, batch_size=4, executor=executor)
+            with open_store(db, create=False) as store, store.read() as conn:
+                assert queries.overview(conn)["articles"] == 8  # the two batches before it

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -85,9 +86,10 @@ class Signature:
         return cls(m, empty=not grams)
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Signature:
+    def from_bytes(cls, data: bytes, *, empty: bool = False) -> Signature:
         values = np.frombuffer(data, dtype=np.uint32)
-        return cls(MinHash(hashvalues=values, scheme=_SCHEME, permutations=_permutations()))
+        return cls(MinHash(hashvalues=values, scheme=_SCHEME, permutations=_permutations()),
+                   empty=empty)
 
     def to_bytes(self) -> bytes:
         return self.minhash.hashvalues.astype(np.uint32).tobytes()
@@ -105,3 +107,13 @@ class Signature:
                                      digest_size=8).digest()
             out.append((band, int.from_bytes(digest, "big", signed=True)))
         return out
+
+
+def signatures(texts: Sequence[str]) -> list[tuple[bytes, bool]]:
+    """``Signature.of`` each text, as ``(to_bytes(), empty)``: what a worker process
+    hands back (``Signature.from_bytes(data, empty=empty)`` rebuilds it)."""
+    out = []
+    for text in texts:
+        sig = Signature.of(text)
+        out.append((sig.to_bytes(), sig.empty))
+    return out

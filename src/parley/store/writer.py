@@ -19,18 +19,22 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import NamedTuple
+from operator import itemgetter
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import (
     Boolean,
     CompoundSelect,
     Connection,
+    Table,
     and_,
     bindparam,
     exists,
+    func,
     insert,
     or_,
     select,
@@ -57,7 +61,7 @@ from parley.fuse.reports import (
 from parley.model import Article, Document, Event
 from parley.store import pairs
 from parley.store.db import JSONText, Store, db_reason
-from parley.store.dedup import THRESHOLD, Signature, content_hash
+from parley.store.dedup import THRESHOLD, Signature, content_hash, signatures
 from parley.store.schema import (
     PARTICIPANT_KEYS,
     actors,
@@ -113,13 +117,19 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder,
            batch_size: int = 50, rule: FusionRule | None = None,
            on_error: Callable[[ParleyError], None] | None = None,
-           on_progress: Callable[[int], None] | None = None) -> IngestReport:
+           on_progress: Callable[[int], None] | None = None,
+           executor: Executor | None = None) -> IngestReport:
     """Store ``items`` (what ``read_inputs`` yields), coded by ``coder``; return what
     happened.
 
     ``on_error`` gets each bad input (the run goes on); ``on_progress`` gets the number
     of inputs just handled. A ``ParleyError`` raised by the coder itself (no model, bad
     knowledge base) stops the run; the batches committed before it stay.
+
+    With an ``executor`` (e.g. ``ProcessPoolExecutor(1)``), each batch is read and
+    coded, and its MinHash signatures computed on the executor, while the batch before
+    it is written: the hashing, the costliest part of writing pre-coded documents,
+    then overlaps the database work. What is stored is the same.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -142,33 +152,43 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder
         if on_error:
             on_error(err)
 
-    for chunk in _chunks(items, batch_size):
-        report.read += len(chunk)
-        fresh: dict[str, Article] = {}
-        for item in chunk:
-            if isinstance(item, ParleyError):
-                fail(item)
+    def coded_batches() -> Iterator[tuple[list[tuple[str, Article, Document]],
+                                          Future[list[tuple[bytes, bool]]] | None]]:
+        for chunk in _chunks(items, batch_size):
+            report.read += len(chunk)
+            fresh: dict[str, Article] = {}
+            for item in chunk:
+                if isinstance(item, ParleyError):
+                    fail(item)
+                    progress(1)
+                else:
+                    fresh.setdefault(content_hash(item.text), item)
+            with store.read() as conn:
+                known = _known_hashes(conn, list(fresh))
+            repeats = (sum(1 for i in chunk if isinstance(i, Article)) - len(fresh)
+                       + len(known))
+            report.already_stored += repeats
+            progress(repeats)
+            todo = [(h, a) for h, a in fresh.items() if h not in known]
+            coded = []
+            results = coder([a for _, a in todo]) if todo else []
+            for (h, article), doc in zip(todo, results, strict=True):
+                if isinstance(doc, ParleyError):
+                    fail(doc)
+                else:
+                    coded.append((h, article, doc))
                 progress(1)
-            else:
-                fresh.setdefault(content_hash(item.text), item)
-        with store.read() as conn:
-            known = _known_hashes(conn, list(fresh))
-        repeats = sum(1 for i in chunk if isinstance(i, Article)) - len(fresh) + len(known)
-        report.already_stored += repeats
-        progress(repeats)
-        todo = [(h, a) for h, a in fresh.items() if h not in known]
-        coded: list[_Coded] = []
-        results = coder([a for _, a in todo]) if todo else []
-        for (h, article), doc in zip(todo, results, strict=True):
-            if isinstance(doc, ParleyError):
-                fail(doc)
-            else:
-                # hashed before the write lock is taken: readers and other writers
-                # are not kept waiting for it
-                coded.append(_Coded(h, article, doc, Signature.of(article.text)))
-            progress(1)
-        if not coded:
-            continue
+            if coded:
+                yield coded, (executor.submit(signatures, [a.text for _, a, _ in coded])
+                              if executor else None)
+
+    batches = coded_batches()
+    for found, hashed in (_one_ahead(batches) if executor else batches):
+        # hashed before the write lock is taken: readers and other writers are not
+        # kept waiting for it
+        sigs = ([Signature.from_bytes(data, empty=empty) for data, empty in hashed.result()]
+                if hashed else [Signature.of(a.text) for _, a, _ in found])
+        coded = [_Coded(h, a, d, sig) for (h, a, d), sig in zip(found, sigs, strict=True)]
         batch = IngestReport()
         try:
             with store.write() as conn:
@@ -187,6 +207,30 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder
         report.add(batch)
         report.batches += 1
     return report
+
+
+_T = TypeVar("_T")
+
+
+def _one_ahead(items: Iterator[_T]) -> Iterator[_T]:
+    """Each of ``items`` once the next one has been made, so making the next overlaps
+    the caller's work on this one; a ``ParleyError`` making the next is raised after
+    this one has been handed over (the batch before a failing coder is stored)."""
+    try:
+        held = next(items)
+    except StopIteration:
+        return
+    while True:
+        try:
+            following = next(items)
+        except StopIteration:
+            yield held
+            return
+        except ParleyError:
+            yield held
+            raise
+        yield held
+        held = following
 
 
 _BUMP_COUNT = (update(store_counts).where(store_counts.c.name == bindparam("n"))
@@ -210,12 +254,8 @@ _BANDS = select(minhash_bands.c.band, minhash_bands.c.bucket, minhash_bands.c.ar
                 ).where(minhash_bands.c.bucket.in_(bindparam("buckets", expanding=True)))
 _MINHASHES = select(articles.c.id, articles.c.minhash).where(
     articles.c.id.in_(bindparam("ids", expanding=True)))
-_INSERT_ARTICLES = insert(articles).returning(articles.c.id, sort_by_parameter_order=True)
 _SET_ORIGINAL = update(articles).where(articles.c.id == bindparam("aid")).values(
     near_duplicate_of=bindparam("original"))
-_INSERT_ACTORS = insert(actors).returning(actors.c.id, sort_by_parameter_order=True)
-_INSERT_DOC_EVENTS = insert(doc_events).returning(doc_events.c.id, sort_by_parameter_order=True)
-_INSERT_FUSED = insert(fused_events).returning(fused_events.c.id, sort_by_parameter_order=True)
 _UPDATE_FUSED = update(fused_events).where(fused_events.c.id == bindparam("fid")).values(
     disputed=or_(fused_events.c.disputed, bindparam("now_disputed", type_=Boolean)))
 _STORED_KEYS = select(fused_participants.c.key).where(
@@ -249,9 +289,102 @@ _MEMBER_PARTIES = (
     .order_by(doc_event_participants.c.doc_event_id, doc_event_participants.c.position))
 # values per IN list (SQLite allows 32,766 bound values per statement, PostgreSQL 65,535)
 _CHUNK = 1000
-# candidate windows per statement (a UNION of that many indexed probes; SQLite allows
-# 500 terms in one compound SELECT)
-_WINDOWS = 40
+# candidate probes per statement (SQLite allows 500 terms in one compound SELECT) and
+# participant keys per probe
+_PROBES = 50
+_KEYS = 8
+
+
+def _insert_rows(conn: Connection, table: Table, rows: list[dict]) -> list[int]:
+    """Insert ``rows`` into ``table`` in one executemany; return their new ids, in
+    order (also set as each row's ``id``).
+
+    The ids are taken before the insert, under the write lock, as the database would
+    give them: on SQLite one above the largest, row after row; on PostgreSQL the next
+    values of the id's sequence. (SQLite returns ids in order only one statement per
+    row, and PostgreSQL's driver spends longer parsing a large multi-row INSERT ...
+    RETURNING than the server spends running it.)
+    """
+    if not rows:
+        return []
+    if conn.dialect.name == "sqlite":
+        first = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        ids = list(range(first, first + len(rows)))
+    else:
+        ids = sorted(conn.execute(_next_ids(table), {"n": len(rows)}).scalars())
+    for row, i in zip(rows, ids, strict=True):
+        row["id"] = i
+    _insert(conn, table, rows)
+    return ids
+
+
+@lru_cache(maxsize=8)
+def _next_ids(table: Table):
+    return select(func.nextval(func.pg_get_serial_sequence(table.name, "id"))).select_from(
+        func.generate_series(1, bindparam("n")))
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """``conn.execute(insert(table), rows)`` (rows with the same keys), faster.
+
+    SQLAlchemy's per-row parameter handling costs more than the insert itself (about
+    27 against 5 microseconds a row of ``actors`` on SQLite; on PostgreSQL the
+    driver's per-statement work for an executemany is larger still). So each column's
+    own bind processor (the one SQLAlchemy would apply: dates as ISO text on SQLite,
+    JSON encoded, ...) runs here over the rows, and the values go to the driver as
+    they are: one ``executemany`` on SQLite, a ``COPY ... FROM STDIN`` on PostgreSQL.
+    When a column left out has a Python-side default, SQLAlchemy does it all.
+    """
+    if not rows:
+        return
+    plan = _insert_plan(table, tuple(rows[0]), conn.dialect)
+    if plan is None:
+        conn.execute(insert(table), rows)
+        return
+    sql, values, processed = plan
+    params = [values(row) for row in rows]
+    if processed:
+        lists = [list(p) for p in params]
+        for p in lists:
+            for i, f in processed:
+                p[i] = f(p[i])
+        params = [tuple(p) for p in lists]
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(sql, params)
+        return
+    driver: Any = conn.connection.driver_connection  # psycopg's, in this transaction
+    try:
+        with driver.cursor() as cur, cur.copy(sql) as copy:
+            for p in params:
+                copy.write_row(p)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, conn.dialect.loaded_dbapi.Error) from exc
+
+
+@lru_cache(maxsize=32)
+def _insert_plan(table: Table, keys: tuple[str, ...], dialect
+                 ) -> tuple[str, Callable, list[tuple[int, Callable]]] | None:
+    """The statement for rows with these keys (an INSERT on SQLite, a COPY on
+    PostgreSQL), a function giving a row's values in its column order, and the bind
+    processors of the columns that have one (by position); None: leave it to
+    SQLAlchemy."""
+    if (any(c.default is not None and c.key not in keys for c in table.c) or len(keys) < 2
+            or dialect.name not in ("sqlite", "postgresql")):
+        return None
+    if dialect.name == "sqlite":
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+        if compiled.positiontup is None or sorted(compiled.positiontup) != sorted(keys):
+            return None
+        sql, order = compiled.string, list(compiled.positiontup)
+    else:
+        quote = dialect.identifier_preparer.quote
+        order = list(keys)
+        sql = (f"COPY {quote(table.name)} ({', '.join(quote(table.c[k].name) for k in order)})"
+               " FROM STDIN")
+    processors = [table.c[k].type.dialect_impl(dialect).bind_processor(dialect)
+                  for k in order]
+    return (sql, itemgetter(*order),
+            [(i, f) for i, f in enumerate(processors) if f is not None])
 
 
 def _in_chunks(conn: Connection, stmt, name: str, values: Sequence) -> Iterator:
@@ -366,7 +499,7 @@ def _insert_articles(conn: Connection, batch: list[_Coded], report: IngestReport
             # serialised by pydantic, not dumped to a dict and encoded again
             "document": JSONText(c.doc.model_dump_json(exclude={"text"})),
         })
-    ids = conn.execute(_INSERT_ARTICLES, rows).scalars().all()
+    ids = _insert_rows(conn, articles, rows)
     later = []  # near-duplicates of an article of this batch: linked once it has an id
     bands: list[dict] = []
     for c, aid in zip(batch, ids, strict=True):
@@ -387,7 +520,7 @@ def _insert_articles(conn: Connection, batch: list[_Coded], report: IngestReport
     if later:
         conn.execute(_SET_ORIGINAL, later)
     if bands:
-        conn.execute(insert(minhash_bands), bands)
+        _insert(conn, minhash_bands, bands)
 
 
 def _spans(spans: Iterable) -> list[dict]:
@@ -401,7 +534,7 @@ def _insert_actors_and_events(conn: Connection, batch: list[_Coded]) -> None:
     rows = [{"article_id": c.id, "local_id": a.id, "name": a.name, "kind": a.kind,
              "country": a.country, "sector": a.sector, "key": key, "kb_id": a.kb_id,
              "aliases": a.aliases, "spans": _spans(a.mentions)} for c, a, key in owners]
-    ids = conn.execute(_INSERT_ACTORS, rows).scalars().all() if rows else []
+    ids = _insert_rows(conn, actors, rows)
     for (c, a, key), aid in zip(owners, ids, strict=True):
         c.actor_rows[a.id] = (aid, Party(key=key, name=a.name, country=a.country,
                                          kind=a.kind, role="participant",
@@ -409,18 +542,18 @@ def _insert_actors_and_events(conn: Connection, batch: list[_Coded]) -> None:
     events = [(c, e) for c in batch for e in c.doc.events]
     if not events:
         return
-    ids = conn.execute(_INSERT_DOC_EVENTS, [_mention_row(c.id, e) for c, e in events]
-                       ).scalars().all()
+    ids = _insert_rows(conn, doc_events, [_mention_row(c.id, e) for c, e in events])
     participant_rows: list[dict] = []
+    contexts = {id(c): frozenset(p.identity for _, p in c.actor_rows.values())
+                for c in batch if c.doc.events}
     for (c, event), doc_event_id in zip(events, ids, strict=True):
-        context = frozenset(p.identity for _, p in c.actor_rows.values())
         rows, rep = _report(c.id, c.canonical, c.published, event, doc_event_id,
-                            c.actor_rows, context)
+                            c.actor_rows, contexts[id(c)])
         participant_rows.extend(rows)
         c.event_ids.append(doc_event_id)
         c.reports.append(rep)
     if participant_rows:
-        conn.execute(insert(doc_event_participants), participant_rows)
+        _insert(conn, doc_event_participants, participant_rows)
 
 
 def _mention_row(article_id: int, event: Event) -> dict:
@@ -512,16 +645,30 @@ def _windows(rule: FusionRule, reports: Sequence[Report],
 
 @lru_cache(maxsize=1)
 def _candidates_query() -> CompoundSelect:
-    """Stored fused events in any of ``_WINDOWS`` windows: a UNION of indexed probes
-    (type + anchor window, sharing a participant key), one per window."""
+    """Stored fused events found by any of ``_PROBES`` probes: a UNION of indexed
+    lookups, each of one type in an anchor window (the ``(type, anchor_date)`` index),
+    holding one of ``_KEYS`` participant keys (the participants' primary key). Every
+    probe has the same shape, so the statement is compiled and prepared once."""
     fe, fp = fused_events.c, fused_participants.c
     return union(*(
         select(fe.id).where(
-            fe.type.in_(bindparam(f"t{i}", expanding=True)),
+            fe.type == bindparam(f"t{i}"),
             fe.anchor_date.between(bindparam(f"lo{i}"), bindparam(f"hi{i}")),
             exists().where(and_(fp.fused_event_id == fe.id,
-                                fp.key.in_(bindparam(f"k{i}", expanding=True)))))
-        for i in range(_WINDOWS)))
+                                fp.key.in_([bindparam(f"k{i}_{j}") for j in range(_KEYS)]))))
+        for i in range(_PROBES)))
+
+
+def _probes(windows: Iterable[_Window]) -> list[tuple[str, date, date, tuple[str, ...]]]:
+    """The windows as probes of one type and ``_KEYS`` keys (repeated to fill)."""
+    out: set[tuple[str, date, date, tuple[str, ...]]] = set()
+    for types, lo, hi, keys in windows:
+        ordered = sorted(keys)
+        for t in types:
+            for j in range(0, len(ordered), _KEYS):
+                some = ordered[j:j + _KEYS]
+                out.add((t, lo, hi, tuple(some + some[-1:] * (_KEYS - len(some)))))
+    return sorted(out)
 
 
 def load_fused(conn: Connection, ids: Sequence[int]) -> list[Fused]:
@@ -652,14 +799,14 @@ class _Fusion:
             c.windows = _windows(self.rule, fresh, frozenset(_store_keys(c.reports, context)))
             windows.update(dict.fromkeys(c.windows))
         ids: set[int] = set()
-        todo = list(windows)
-        for i in range(0, len(todo), _WINDOWS):
-            part = todo[i:i + _WINDOWS]
-            part += [part[-1]] * (_WINDOWS - len(part))  # one statement shape, cached
+        probes = _probes(windows)
+        for i in range(0, len(probes), _PROBES):
+            part = probes[i:i + _PROBES]
+            part += part[-1:] * (_PROBES - len(part))
             params: dict = {}
-            for n, (types, lo, hi, keys) in enumerate(part):
-                params.update({f"t{n}": sorted(types), f"lo{n}": lo, f"hi{n}": hi,
-                               f"k{n}": sorted(keys)})
+            for n, (t, lo, hi, keys) in enumerate(part):
+                params.update({f"t{n}": t, f"lo{n}": lo, f"hi{n}": hi})
+                params.update({f"k{n}_{j}": k for j, k in enumerate(keys)})
             ids.update(conn.execute(_candidates_query(), params).scalars())
         for c in batch:
             for kind, original_event, _ in c.plan.values():
@@ -818,9 +965,9 @@ class _Fusion:
         party_rows: list[dict] = []
         if self.created:
             summaries = [self.events[p].summary() for p in self.created]
-            ids = conn.execute(_INSERT_FUSED, [
+            ids = _insert_rows(conn, fused_events, [
                 {**_fused_values(s), "created_at": now(), "disputed": self.disputed[p]}
-                for p, s in zip(self.created, summaries, strict=True)]).scalars().all()
+                for p, s in zip(self.created, summaries, strict=True)])
             for p, s, fid in zip(self.created, summaries, ids, strict=True):
                 real[p] = fid
                 party_rows.extend(_party_rows(fid, s, set()))
@@ -839,13 +986,13 @@ class _Fusion:
             keys = sorted({r["key"] for r in party_rows})
             known = {k for (k,) in _in_chunks(conn, _STORED_KEYS, "keys", keys)}
             self.report.participant_keys += len(keys) - len(known)
-            conn.execute(insert(fused_participants), party_rows)
+            _insert(conn, fused_participants, party_rows)
         for row in itertools.chain(self.links, self.conflicts):
             row["fused_event_id"] = real.get(row["fused_event_id"], row["fused_event_id"])
         if self.links:
-            conn.execute(insert(fused_event_reports), self.links)
+            _insert(conn, fused_event_reports, self.links)
         if self.conflicts:
-            conn.execute(insert(conflicts), self.conflicts)
+            _insert(conn, conflicts, self.conflicts)
             self.report.conflicts += len(self.conflicts)
 
 
