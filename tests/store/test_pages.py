@@ -1,6 +1,6 @@
-"""A page of events sorted by date is the same whichever way the database reads it:
-sorting every match, or walking the date index (what ``events_page`` asks SQLite to
-do for a large share of the archive)."""
+"""A page of events sorted by date is the same whichever way it is read: chosen from
+the matches' (id, date), sorted by the database, or walking the date index (what
+``events_page`` picks for few matches, some, and a large share of the archive)."""
 
 from __future__ import annotations
 
@@ -26,13 +26,13 @@ def store_db(db):
     return db
 
 
-def test_a_date_sorted_page_is_the_same_walked_or_sorted(store_db, monkeypatch):
+def test_a_date_sorted_page_is_the_same_chosen_sorted_or_walked(store_db, monkeypatch):
     from parley.store import open_store, queries
     from parley.store.queries import EventFilter
 
     def pages(conn):
         out = []
-        for flt in (EventFilter(), EventFilter(actors=("KEN",)),
+        for flt in (EventFilter(), EventFilter(actors=("KEN",)), EventFilter(actors=("Nowhere",)),
                     EventFilter(actors=("Kenya",), types=("CONSULT", "AGREE")),
                     EventFilter(text="border", min_sources=1)):
             for descending in (False, True):
@@ -43,13 +43,21 @@ def test_a_date_sorted_page_is_the_same_walked_or_sorted(store_db, monkeypatch):
         return out
 
     with open_store(store_db, create=False) as store, store.read() as conn:
+        monkeypatch.setattr(queries, "_FEW", 10**9)  # chosen from (id, date)
+        chosen = pages(conn)
+        monkeypatch.setattr(queries, "_FEW", -1)
         monkeypatch.setattr(queries, "_walk_dates", lambda *a: False)
         sorted_pages = pages(conn)
         monkeypatch.setattr(queries, "_walk_dates", lambda *a: True)
         walked = pages(conn)
+        monkeypatch.undo()
+        # an actor alone is counted in the participants' index
+        for spec in ("KEN", "Kenya", "Nowhere"):
+            flt = EventFilter(actors=(spec,))
+            assert queries.events_page(conn, flt)[1] == len(list(queries.events(conn, flt)))
         up, _ = queries.events_page(conn, limit=1000, sort="date")
         down, _ = queries.events_page(conn, limit=1000, sort="date", descending=True)
-    assert walked == sorted_pages
+    assert walked == sorted_pages == chosen
     assert any(ids for ids, _ in walked) and len(up) > 20
     # undated events first going up, last going down; then by date and id
     dated = [(e.ref_date, e.id) for e in up if e.ref_date is not None]

@@ -176,8 +176,13 @@ fused_events = Table(
 )
 # the candidate query of cross-report fusion: type + anchor date window
 Index(None, fused_events.c.type, fused_events.c.anchor_date)
-# event lists by date: a page of a large filtered set walks it (``queries.events_page``)
+# event lists by date: a page of a large filtered set walks it (``queries.events_page``);
+# SQLite's index is in (ref_date, id) order with undated events first, PostgreSQL needs
+# that order said (its NULLs sort last) to walk it either way
 Index(None, fused_events.c.ref_date)
+REF_DATE_ID = Index("ix_fused_events_ref_date_nulls_first_id",
+                    fused_events.c.ref_date.asc().nulls_first(), fused_events.c.id
+                    ).ddl_if(dialect="postgresql")
 Index(None, fused_events.c.source_count)
 
 fused_participants = Table(
@@ -335,10 +340,13 @@ def _v4_participant_keys(conn: Connection) -> None:
     """Version 4 keeps the number of distinct participant keys with the table sizes
     (the home page's actor count), counted once here, and indexes participants by
     (key, fused event) instead of by key alone, so an actor filter's events come from
-    the index without reading the rows."""
+    the index without reading the rows; on PostgreSQL, events by (date, undated
+    first; id), the order of a date-sorted page."""
     conn.execute(store_counts.insert().values(name=PARTICIPANT_KEYS,
                                               rows=_participant_keys_count(conn)))
     conn.exec_driver_sql("DROP INDEX IF EXISTS ix_fused_participants_key")
+    if conn.dialect.name == "postgresql":
+        conn.execute(CreateIndex(REF_DATE_ID, if_not_exists=True))
     for index in fused_participants.indexes:
         if index.name == "ix_fused_participants_key_fused_event_id":
             # a database made by this version's tables (a test's) has it already
