@@ -86,59 +86,81 @@ def coded_stories() -> list[tuple[dict, dict]]:
     return [(r["article"], r["doc"]) for r in rows]
 
 
-def _edit(text: str, rng: random.Random) -> str:
-    """About one word in six gets one letter changed, keeping every offset."""
+def _edit(text: str, words: Any, seed: int) -> str:
+    """About one word in six gets one letter changed, keeping every offset.
+
+    ``words`` is the (start, length) array of the text's words of four letters or
+    more; the draws are vectorised, so a variant costs little next to storing it."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    chosen = words[rng.random(len(words)) < 1 / 6]
+    at = chosen[:, 0] + 1 + (rng.random(len(chosen)) * (chosen[:, 1] - 1)).astype(int)
     chars = list(text)
-    for m in _WORD.finditer(text):
-        if rng.random() < 1 / 6:
-            i = m.start() + 1 + rng.randrange(len(m.group()) - 1)
-            c = chars[i]
-            repl = _LETTERS[(_LETTERS.find(c.lower()) + 1) % len(_LETTERS)]
-            chars[i] = repl.upper() if c.isupper() else repl
+    for i in at.tolist():
+        c = chars[i]
+        repl = _LETTERS[(_LETTERS.find(c.lower()) + 1) % len(_LETTERS)]
+        chars[i] = repl.upper() if c.isupper() else repl
     return "".join(chars)
 
 
-def _shift(value: str | None, days: int) -> str | None:
-    if not value:
-        return value
-    return (date.fromisoformat(value[:10]) + timedelta(days=days)).isoformat()
+def _shift(value: date | None, days: int) -> date | None:
+    return value + timedelta(days=days) if value and days else value
 
 
 def synthesise(stories: list[tuple[dict, dict]], n: int) -> Iterator[tuple[Any, Any]]:
-    """``n`` (Article, Document) pairs: the stories' variants, in order."""
+    """``n`` (Article, Document) pairs: the stories' variants, in order.
+
+    Each story is validated once; a variant is a copy of it with the fields that
+    change replaced (pydantic ``model_copy``), so making one costs little next to
+    storing it."""
+    import numpy as np
+
     from parley.model import Article, Document
 
+    base = []
+    for art, doc in stories:
+        a = Article.model_validate(art)
+        words = np.array([(m.start(), len(m.group())) for m in _WORD.finditer(a.text)],
+                         dtype=np.int64).reshape(-1, 2)
+        base.append((a, Document.model_validate(doc), words))
     for i in range(n):
-        art, doc = stories[i % len(stories)]
-        k = i // len(stories)
+        art, doc, words = base[i % len(base)]
+        k = i // len(base)
         days = (k // 2) * 11
-        rng = random.Random(i)
-        text = _edit(art["text"], rng) + f"\n[archive copy {i}]"
-        a = Article(**{**art, "id": f"{art['id']}-{i}", "text": text,
-                       "url": f"{art.get('url') or 'https://bench.example/'}?v={i}",
-                       "published": _shift(art.get("published"), days),
-                       "source": f"bench:{i}"})
-        events = []
-        for e in doc["events"]:
-            d = dict(e["date"])
-            d["value"] = _shift(d.get("value"), days)
-            d["candidates"] = [_shift(c, days) for c in d.get("candidates", [])]
-            events.append({**e, "date": d})
-        yield a, Document.model_validate({**doc, "id": a.id, "text": text,
-                                          "published": a.published, "events": events})
+        text = _edit(art.text, words, i) + f"\n[archive copy {i}]"
+        published = _shift(art.published, days)
+        a = art.model_copy(update={"id": f"{art.id}-{i}", "text": text,
+                                   "url": f"{art.url or 'https://bench.example/'}?v={i}",
+                                   "published": published, "source": f"bench:{i}"})
+        events = doc.events if not days else [
+            e.model_copy(update={"date": e.date.model_copy(update={
+                "value": _shift(e.date.value, days),
+                "candidates": [_shift(c, days) for c in e.date.candidates]})})
+            for e in doc.events]
+        yield a, doc.model_copy(update={"id": a.id, "text": text, "published": published,
+                                        "events": events})
 
 
-def build(db: str, n: int, stories: list[tuple[dict, dict]]) -> float:
+def build(db: str, n: int, stories: list[tuple[dict, dict]], hash_workers: int = 0
+          ) -> float:
     """Ingest ``n`` synthesised articles; return articles per second."""
     from parley.store import open_store
     from parley.store.writer import ingest
 
     docs: dict[str, Any] = {}
+    making = [0.0]
 
     def items() -> Iterator[Any]:
-        for a, d in synthesise(stories, n):
-            docs[a.id] = d
-            yield a
+        made = synthesise(stories, n)
+        while True:
+            t = time.perf_counter()
+            pair = next(made, None)
+            making[0] += time.perf_counter() - t
+            if pair is None:
+                return
+            docs[pair[0].id] = pair[1]
+            yield pair[0]
 
     def coder(batch: list[Any]) -> list[Any]:
         return [docs.pop(a.id) for a in batch]
@@ -151,13 +173,28 @@ def build(db: str, n: int, stories: list[tuple[dict, dict]]) -> float:
             print(f"  {done[0]} articles, {done[0] / (time.perf_counter() - t0):.0f}/s",
                   file=sys.stderr)
 
-    with open_store(db) as store:
-        t0 = time.perf_counter()
-        report = ingest(store, items(), coder=coder, batch_size=200, on_progress=progress)
-        elapsed = time.perf_counter() - t0
+    pool = None
+    if hash_workers:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(hash_workers, mp_context=multiprocessing.get_context("spawn"))
+        pool.submit(int).result()  # started before the clock
+    try:
+        with open_store(db) as store:
+            t0, cpu = time.perf_counter(), time.process_time()
+            report = ingest(store, items(), coder=coder, batch_size=200, on_progress=progress,
+                            executor=pool)
+            elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu
+    finally:
+        if pool:
+            pool.shutdown()
     print(f"ingest: {report.stored} articles stored ({report.near_duplicates} near-"
           f"duplicates), {report.events} events: {report.fused_new} fused events, "
-          f"{report.fused_joined} joins, {report.conflicts} conflicts", file=sys.stderr)
+          f"{report.fused_joined} joins, {report.conflicts} conflicts; {elapsed:.0f} s, of "
+          f"which {making[0]:.0f} s synthesising; {cpu:.0f} s CPU in this process"
+          + (f" ({hash_workers} hashing process{'es' if hash_workers > 1 else ''} besides)"
+             if hash_workers else ""), file=sys.stderr)
     return report.stored / elapsed if report.stored else 0.0
 
 
@@ -222,6 +259,9 @@ def main() -> None:
     ap.add_argument("--keep", metavar="PATH|NAME", help="keep the store (SQLite path, or "
                     "a PostgreSQL database name); an existing one is measured, not rebuilt")
     ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--hash-workers", type=int, default=0, metavar="N",
+                    help="processes computing the MinHash signatures of the next batch "
+                    "while one is written (the writer's executor); 0: in turn")
     args = ap.parse_args()
 
     drop: Callable[[], None] | None = None
@@ -248,7 +288,7 @@ def main() -> None:
         db = str(path)
     try:
         if not reuse:
-            rate = build(db, args.articles, coded_stories())
+            rate = build(db, args.articles, coded_stories(), args.hash_workers)
             print(f"ingest of pre-coded documents: {rate:.0f} articles/s")
         for name, (p50, p99) in measure(db, args.runs).items():
             print(f"{name:34s} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms")

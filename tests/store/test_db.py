@@ -167,7 +167,44 @@ def test_a_version_2_store_gains_identities_counts_and_pairs(db, invoke, tmp_pat
             text("SELECT count(*) FROM fused_events")).scalar_one()
         assert queries.top_dyads(conn, 10) == pairs_before
         assert queries.dyad_series(conn, "KEN", "UGA") == series_before
+        # version 4 counted the participant keys the home page shows
+        assert queries.participant_count(conn) == conn.execute(
+            text("SELECT count(DISTINCT key) FROM fused_participants")).scalar_one() >= 2
         table = queries.counts(conn)
         assert queries.overview(conn) == {k: table[k] for k in
                                           ("articles", "doc_events", "fused_events",
                                            "conflicts")}
+
+
+def _participant_indexes(conn) -> set[str]:
+    if conn.dialect.name == "sqlite":
+        sql = ("SELECT name FROM sqlite_master WHERE type = 'index' "
+               "AND tbl_name = 'fused_participants'")
+    else:
+        sql = "SELECT indexname FROM pg_indexes WHERE tablename = 'fused_participants'"
+    return set(conn.execute(text(sql)).scalars())
+
+
+def test_a_version_3_store_counts_its_participant_keys_and_indexes_them_with_their_events(
+        db, invoke, tmp_path):
+    from tests.helpers import write_jsonl
+
+    src = write_jsonl(tmp_path / "in.jsonl", [
+        {"id": "a", "published": "2024-03-08",
+         "text": "Kenya and Uganda agreed on Monday to build a railway, officials said."}])
+    assert invoke("ingest", str(src), "--db", db).exit_code == 0
+    with open_store(db, create=False) as store, store.write() as conn:
+        # back to the version-3 shape: no kept key count, participants indexed by key
+        conn.execute(text("DELETE FROM store_counts WHERE name = 'participant_keys'"))
+        conn.execute(text("DROP INDEX ix_fused_participants_key_fused_event_id"))
+        conn.execute(text('CREATE INDEX ix_fused_participants_key ON fused_participants ("key")'))
+        conn.execute(schema_version.update().values(version=3))
+    with open_store(db, create=False) as store, store.read() as conn:
+        from parley.store import queries
+
+        assert current_version(conn) == SCHEMA_VERSION
+        assert queries.participant_count(conn) == conn.execute(
+            text("SELECT count(DISTINCT key) FROM fused_participants")).scalar_one() >= 2
+        indexes = _participant_indexes(conn)
+        assert "ix_fused_participants_key_fused_event_id" in indexes
+        assert "ix_fused_participants_key" not in indexes

@@ -35,3 +35,15 @@ def test_signature_survives_the_database_round_trip():
 def test_text_without_words_matches_nothing():
     assert Signature.of("— … —").empty
     assert not Signature.of(STORY).empty
+
+
+def test_signature_is_datasketchs_minhash_of_the_shingles():
+    from datasketch import MinHash
+
+    from parley.store.dedup import NUM_PERM, shingles
+
+    for text in (STORY, "İstanbul'da Straße ΣΊΣΥΦΟΣ naïve café: « ein Wort » — 東京 5 6 7",
+                 "two words"):
+        reference = MinHash(num_perm=NUM_PERM, scheme="affine32")
+        reference.update_batch(sorted(shingles(text)))
+        assert (Signature.of(text).minhash.hashvalues == reference.hashvalues).all()

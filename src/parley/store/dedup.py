@@ -14,11 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+
+try:  # CPython's own SHA-1: the same digests as OpenSSL's, faster on short inputs
+    from _sha1 import sha1 as _sha1
+except ImportError:  # pragma: no cover - other interpreters
+    _sha1 = hashlib.sha1
 
 THRESHOLD = 0.8
 NUM_PERM = 128
@@ -48,8 +54,19 @@ def shingles(text: str) -> set[bytes]:
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < SHINGLE:
         return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i:i + SHINGLE]).encode("utf-8")
-            for i in range(len(words) - SHINGLE + 1)}
+    return {" ".join(gram).encode("utf-8")
+            for gram in zip(*(words[i:] for i in range(SHINGLE)))}
+
+
+def _hash32(grams: set[bytes]) -> list[int]:
+    """datasketch's default hash of each shingle (``sha1_hash32``: the first four bytes
+    of its SHA-1, little-endian), for all of them at once."""
+    digests = b"".join([_sha1(g).digest()[:4] for g in grams])
+    return np.frombuffer(digests, dtype="<u4").tolist()
+
+
+def _identity(value: int) -> int:
+    return value
 
 
 @dataclass(frozen=True)
@@ -59,15 +76,20 @@ class Signature:
 
     @classmethod
     def of(cls, text: str) -> Signature:
-        m = MinHash(num_perm=NUM_PERM, scheme=_SCHEME, permutations=_permutations())
+        # the shingles are hashed here (the same values datasketch's default hash
+        # gives) and handed to the MinHash as they are: one pass, not one call each
+        m = MinHash(num_perm=NUM_PERM, scheme=_SCHEME, permutations=_permutations(),
+                    hashfunc=_identity)
         grams = shingles(text)
-        m.update_batch(sorted(grams))
+        if grams:
+            m.update_batch(_hash32(grams))
         return cls(m, empty=not grams)
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Signature:
+    def from_bytes(cls, data: bytes, *, empty: bool = False) -> Signature:
         values = np.frombuffer(data, dtype=np.uint32)
-        return cls(MinHash(hashvalues=values, scheme=_SCHEME, permutations=_permutations()))
+        return cls(MinHash(hashvalues=values, scheme=_SCHEME, permutations=_permutations()),
+                   empty=empty)
 
     def to_bytes(self) -> bytes:
         return self.minhash.hashvalues.astype(np.uint32).tobytes()
@@ -85,3 +107,13 @@ class Signature:
                                      digest_size=8).digest()
             out.append((band, int.from_bytes(digest, "big", signed=True)))
         return out
+
+
+def signatures(texts: Sequence[str]) -> list[tuple[bytes, bool]]:
+    """``Signature.of`` each text, as ``(to_bytes(), empty)``: what a worker process
+    hands back (``Signature.from_bytes(data, empty=empty)`` rebuilds it)."""
+    out = []
+    for text in texts:
+        sig = Signature.of(text)
+        out.append((sig.to_bytes(), sig.empty))
+    return out

@@ -8,7 +8,9 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from parley.fuse.dyads import dyad_pairs
 from parley.fuse.reports import Party
@@ -48,71 +50,55 @@ def event_pairs(parties: Iterable[Party]) -> set[tuple[str, str]]:
     return out
 
 
-_BUMP = (update(dyad_counts)
-         .where(dyad_counts.c.a == bindparam("ka"), dyad_counts.c.b == bindparam("kb"),
-                dyad_counts.c.factuality == bindparam("kf"),
-                dyad_counts.c.background == bindparam("kg"))
-         .values(events=dyad_counts.c.events + bindparam("n")))
+def _upsert(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """Add each row's counts to the stored row with its key, or insert it: one
+    executemany of ``INSERT ... ON CONFLICT DO UPDATE`` (SQLite and PostgreSQL), so
+    no stored row is read."""
+    if not rows:
+        return
+    make = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+    stmt = make(table)
+    counted = [c for c in ("events", "score_sum") if c in table.c]
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(table.primary_key.columns),
+        set_={c: table.c[c] + stmt.excluded[c] for c in counted})
+    conn.execute(stmt, rows)
 
 
-_BUMP_DAY = (update(dyad_days)
-             .where(dyad_days.c.a == bindparam("ka"), dyad_days.c.b == bindparam("kb"),
-                    dyad_days.c.day == bindparam("kd"), dyad_days.c.quad == bindparam("kq"),
-                    dyad_days.c.factuality == bindparam("kf"),
-                    dyad_days.c.background == bindparam("kg"))
-             .values(events=dyad_days.c.events + bindparam("n"),
-                     score_sum=dyad_days.c.score_sum + bindparam("s")))
+def _drop_empty(conn: Connection, table: Table, keys: list[dict]) -> None:
+    """Delete the rows of ``keys`` (primary-key values) whose count fell to zero: a
+    probe each, never a scan of the table."""
+    if keys:
+        stmt = delete(table).where(
+            *(col == bindparam(f"k_{col.name}") for col in table.primary_key.columns),
+            table.c.events <= 0)
+        conn.execute(stmt, [{f"k_{k}": v for k, v in key.items()} for key in keys])
 
 
 def apply_all(conn: Connection, deltas: Deltas) -> None:
+    """Add a batch's changes to both aggregates (inside the writer's transaction)."""
     apply(conn, deltas.pairs)
     changes = {k: v for k, v in deltas.days.items() if v[0] or abs(v[1]) > 1e-9}
-    if not changes:
-        return
-    dd = dyad_days.c
-    firsts = sorted({k[0] for k in changes})
-    present: set[DayKey] = set()
-    for i in range(0, len(firsts), 500):
-        rows = conn.execute(select(dd.a, dd.b, dd.day, dd.quad, dd.factuality,
-                                   dd.background).where(dd.a.in_(firsts[i:i + 500])))
-        present.update(k for k in ((a, b, d, int(q), f, bool(g)) for a, b, d, q, f, g in rows)
-                       if k in changes)
-    updates = [{"ka": a, "kb": b, "kd": d, "kq": q, "kf": f, "kg": g, "n": int(v[0]),
-                "s": v[1]} for (a, b, d, q, f, g), v in changes.items()
-               if (a, b, d, q, f, g) in present]
-    inserts = [{"a": a, "b": b, "day": d, "quad": q, "factuality": f, "background": g,
-                "events": int(v[0]), "score_sum": v[1]}
-               for (a, b, d, q, f, g), v in changes.items() if (a, b, d, q, f, g) not in present]
-    if updates:
-        conn.execute(_BUMP_DAY, updates)
-    if inserts:
-        conn.execute(insert(dyad_days), inserts)
-    conn.execute(delete(dyad_days).where(dyad_days.c.events <= 0))
+    rows: list[dict] = [{"a": a, "b": b, "day": d, "quad": q, "factuality": f,
+                         "background": g, "events": int(v[0]), "score_sum": v[1]}
+            for (a, b, d, q, f, g), v in sorted(changes.items())]
+    _upsert(conn, dyad_days, rows)
+    _drop_empty(conn, dyad_days, [{k: r[k] for k in _DAY_KEY} for r in rows
+                                  if r["events"] <= 0])
+
+
+_DAY_KEY = ("a", "b", "day", "quad", "factuality", "background")
 
 
 def apply(conn: Connection, delta: Counter[PairKey]) -> None:
-    """Add ``delta`` to the stored counts (inside the writer's transaction): one read
-    of the rows concerned, then one executemany of updates and one of inserts."""
+    """Add ``delta`` to the stored pair counts (inside the writer's transaction)."""
     changes = {k: n for k, n in delta.items() if n}
-    if not changes:
-        return
-    dc = dyad_counts.c
-    firsts = sorted({a for a, _, _, _ in changes})
-    present: set[PairKey] = set()
-    for i in range(0, len(firsts), 500):
-        rows = conn.execute(select(dc.a, dc.b, dc.factuality, dc.background)
-                            .where(dc.a.in_(firsts[i:i + 500])))
-        present.update((a, b, f, bool(g)) for a, b, f, g in rows
-                       if (a, b, f, bool(g)) in changes)
-    updates = [{"ka": a, "kb": b, "kf": f, "kg": g, "n": n}
-               for (a, b, f, g), n in sorted(changes.items()) if (a, b, f, g) in present]
-    inserts = [{"a": a, "b": b, "factuality": f, "background": g, "events": n}
-               for (a, b, f, g), n in sorted(changes.items()) if (a, b, f, g) not in present]
-    if updates:
-        conn.execute(_BUMP, updates)
-    if inserts:
-        conn.execute(insert(dyad_counts), inserts)
-    conn.execute(delete(dyad_counts).where(dyad_counts.c.events <= 0))
+    rows: list[dict] = [{"a": a, "b": b, "factuality": f, "background": g, "events": n}
+            for (a, b, f, g), n in sorted(changes.items())]
+    _upsert(conn, dyad_counts, rows)
+    _drop_empty(conn, dyad_counts, [{"a": r["a"], "b": r["b"], "factuality": r["factuality"],
+                                     "background": r["background"]}
+                                    for r in rows if r["events"] <= 0])
 
 
 def rebuild_pair_counts(conn: Connection) -> None:

@@ -26,7 +26,7 @@ from sqlalchemy import (
     union,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.functions import FunctionElement, ReturnTypeFromArgs
 
 from parley.fuse.dyads import Period, PeriodRow, bucket, dyad_pairs, series
 from parley.fuse.reports import Party
@@ -34,7 +34,9 @@ from parley.knowledge import plover_table
 from parley.knowledge.plover import PloverTable
 from parley.model import Document
 from parley.store.schema import (
+    COUNTED,
     METADATA,
+    PARTICIPANT_KEYS,
     actors,
     articles,
     conflicts,
@@ -204,7 +206,13 @@ def matches_actor(spec: str, party: PartyRecord) -> bool:
     return party.key == r.spec.upper()
 
 
-def _actor_clause(spec: str):
+def _actor_clause(spec: str, walk: bool = False):
+    return _id(walk).in_(select(fused_participants.c.fused_event_id)
+                         .where(_actor_condition(spec)))
+
+
+def _actor_condition(spec: str):
+    """The participants ``--actor spec`` names (a condition on ``fused_participants``)."""
     r = resolve_actor(spec)
     s = r.spec
     fp = fused_participants.c
@@ -218,7 +226,55 @@ def _actor_clause(spec: str):
     else:
         cond = or_(func.lower(fp.key) == s.lower(), func.lower(fp.name) == s.lower(),
                    fp.key == s.upper())
-    return fused_events.c.id.in_(select(fp.fused_event_id).where(cond))
+    return cond
+
+
+class _Unindexed(ReturnTypeFromArgs):
+    """``expr``, which SQLite must not look up through an index: SQLite's unary ``+``
+    (its documented way to disqualify a term from index use), so that the planner
+    walks the date index of a date-sorted page instead (``events_page``). Other
+    databases get ``expr`` as it is."""
+
+    inherit_cache = True
+    name = "unindexed"
+
+
+@compiles(_Unindexed)
+def _unindexed_default(element, compiler, **kw):
+    (expr,) = list(element.clauses)
+    return compiler.process(expr, **kw)
+
+
+@compiles(_Unindexed, "sqlite")
+def _unindexed_sqlite(element, compiler, **kw):
+    (expr,) = list(element.clauses)
+    return f"+{compiler.process(expr, **kw)}"
+
+
+class _Unwalked(ReturnTypeFromArgs):
+    """A sort key no index gives in order, on PostgreSQL (``expr + 0``), so its planner
+    sorts the matches instead of walking the date index for a page of a few of them
+    (``events_page``), which it may misjudge (a name filter's matches). Other
+    databases get ``expr`` as it is."""
+
+    inherit_cache = True
+    name = "unwalked"
+
+
+@compiles(_Unwalked)
+def _unwalked_default(element, compiler, **kw):
+    (expr,) = list(element.clauses)
+    return compiler.process(expr, **kw)
+
+
+@compiles(_Unwalked, "postgresql")
+def _unwalked_postgresql(element, compiler, **kw):
+    (expr,) = list(element.clauses)
+    return f"({compiler.process(expr, **kw)} + 0)"
+
+
+def _id(walk: bool):
+    return _Unindexed(fused_events.c.id) if walk else fused_events.c.id
 
 
 class _ContainsCI(FunctionElement):
@@ -255,7 +311,7 @@ def _like(value: str) -> str:
         "_", "\\_") + "%"
 
 
-def _text_clause(value: str):
+def _text_clause(value: str, walk: bool = False):
     """Events whose first-mention sentence (in any report), participant name or place
     contains ``value`` (case-insensitive)."""
     fe, de, fem, fp = (fused_events.c, doc_events.c, fused_event_reports.c,
@@ -273,10 +329,12 @@ def _text_clause(value: str):
     at_place = select(fe.id).where(_contains(fe.place_name, value))
     # one list of ids (a UNION), so the database looks events up by id instead of
     # testing three conditions on every row
-    return fe.id.in_(union(at_place, in_names, in_reports))
+    return _id(walk).in_(union(at_place, in_names, in_reports))
 
 
-def _event_query(flt: EventFilter) -> Select:
+def _event_query(flt: EventFilter, *, walk: bool = False) -> Select:
+    """The filtered events, by date. ``walk``: no filter may use an index on SQLite,
+    so a date-sorted page walks the date index (``events_page``)."""
     fe = fused_events.c
     stmt = select(fused_events)
     if flt.places:
@@ -286,11 +344,12 @@ def _event_query(flt: EventFilter) -> Select:
     if flt.disputed is not None:
         stmt = stmt.where(fe.disputed.is_(flt.disputed))
     if flt.text:
-        stmt = stmt.where(_text_clause(flt.text))
+        stmt = stmt.where(_text_clause(flt.text, walk))
     for spec in flt.actors:
-        stmt = stmt.where(_actor_clause(spec))
+        stmt = stmt.where(_actor_clause(spec, walk))
     if flt.types:
-        stmt = stmt.where(fe.type.in_([t.upper() for t in flt.types]))
+        event_type = _Unindexed(fe.type) if walk else fe.type
+        stmt = stmt.where(event_type.in_([t.upper() for t in flt.types]))
     if flt.since:
         stmt = stmt.where(fe.ref_date >= flt.since)
     if flt.until:
@@ -298,7 +357,8 @@ def _event_query(flt: EventFilter) -> Select:
     if flt.factuality:
         stmt = stmt.where(fe.factuality.in_(flt.factuality))
     if flt.min_sources > 1:
-        stmt = stmt.where(fe.source_count >= flt.min_sources)
+        sources = _Unindexed(fe.source_count) if walk else fe.source_count
+        stmt = stmt.where(sources >= flt.min_sources)
     if flt.background is not None:
         stmt = stmt.where(fe.background.is_(flt.background))
     # undated events (no date, no publication date) sort first
@@ -397,9 +457,29 @@ def dyad_series(conn: Connection, a: str, b: str, *, by: Period = "month",
                                                factuality=flt.factuality,
                                                background=flt.background):
         return _series_from_days(conn, keys, by, flt)
-    points = [(r.ref_date, r.quad_class, r.score) for r in dyad_events(conn, a, b, flt=flt)
-              if r.ref_date is not None]
-    return series(points, by)
+    return series(_pair_points(conn, a, b, flt), by)
+
+
+def _pair_points(conn: Connection, a: str, b: str,
+                 flt: EventFilter) -> list[tuple[date, int, float]]:
+    """(date, quad class, score) of each dated event of ``dyad_events(conn, a, b,
+    flt=flt)``, read without building the events' records: their date, type and mode,
+    and their participants."""
+    fe = fused_events.c
+    rows = conn.execute(_event_query(replace(flt, actors=(*flt.actors, a, b)))
+                        .order_by(None).with_only_columns(fe.id, fe.ref_date, fe.type, fe.mode)
+                        .where(fe.ref_date.is_not(None))).all()
+    parties: dict[int, list[PartyRecord]] = {}
+    for i in range(0, len(rows), _PAGE):
+        parties.update(_parties(conn, [r.id for r in rows[i:i + _PAGE]]))
+    table = plover_table()
+    points = []
+    for r in rows:
+        if any(y is not None and ((matches_actor(a, x) and matches_actor(b, y))
+                                  or (matches_actor(b, x) and matches_actor(a, y)))
+               for x, y in dyad_pairs(parties[r.id])):
+            points.append((r.ref_date, table.quad(r.type), table.score(r.type, r.mode)))
+    return points
 
 
 def _pair_keys(a: str, b: str) -> tuple[str, str] | None:
@@ -509,7 +589,8 @@ def overview(conn: Connection) -> dict[str, int]:
     """Rows of the tables an overview shows (articles, doc_events, fused_events,
     conflicts): kept by the writer, so reading them costs four key lookups whatever
     the archive's size. Equal to ``counts`` for those tables."""
-    return {r.name: int(r.rows) for r in conn.execute(select(store_counts))}
+    return {r.name: int(r.rows) for r in conn.execute(
+        select(store_counts).where(store_counts.c.name.in_(COUNTED)))}
 
 
 def article_summary(conn: Connection) -> list[dict[str, Any]]:
@@ -698,28 +779,100 @@ def _score_expr():
 def events_page(conn: Connection, flt: EventFilter | None = None, *, limit: int = 50,
                 offset: int = 0, sort: str = "date",
                 descending: bool = False) -> tuple[list[EventRecord], int]:
-    """One page of ``events(conn, flt)`` sorted by a column of ``EVENT_SORTS``."""
-    stmt = _event_query(flt or EventFilter())
-    total = _count(conn, stmt)
-    rows = conn.execute(_sorted(stmt, sort, descending).limit(limit).offset(offset)
-                        ).mappings().all()
+    """One page of ``events(conn, flt)`` sorted by a column of ``EVENT_SORTS``.
+
+    A page by date is read in one of three ways, chosen from the number of matches
+    (counted first) so that neither database's planner can pick a slow one: a few
+    thousand matches are read as (id, date) without an order and the page is chosen
+    here; a large share of the archive walks the date index until the page is full
+    (``_walk_dates``); anything between is sorted by the database."""
+    flt = flt or EventFilter()
+    stmt = _event_query(flt)
+    total = _count_events(conn, flt, stmt)
+    rows: Sequence[Any]
+    if offset >= total:
+        rows = []
+    elif sort == "date" and total <= _FEW:
+        rows = _date_page(conn, stmt, limit=limit, offset=offset, descending=descending)
+    else:
+        walk = sort == "date" and _walk_dates(conn, total, offset + limit)
+        if walk and conn.dialect.name == "sqlite":
+            stmt = _event_query(flt, walk=True)
+        rows = conn.execute(_sorted(stmt, sort, descending, walk=walk).limit(limit)
+                            .offset(offset)).mappings().all()
     parties = _parties(conn, [r["id"] for r in rows])
     table = plover_table()
     return [_record(r, parties[r["id"]], table) for r in rows], total
 
 
-def _sorted(stmt: Select, sort: str, descending: bool) -> Select:
+# matches whose page is chosen from their (id, date) rather than by the database
+_FEW = 3_000
+
+
+def _date_page(conn: Connection, stmt: Select, *, limit: int, offset: int,
+               descending: bool) -> list:
+    """The page of ``stmt``'s events in ``_sorted``'s date order, picked from every
+    match's (id, date): without an order or a limit, planners read the matches as the
+    filter says (PostgreSQL, sorting all 22,000 events of a type to probe each for a
+    rare name, took 135 ms to find none)."""
+    fe = fused_events.c
+    keys = list(conn.execute(stmt.order_by(None).with_only_columns(fe.id, fe.ref_date)))
+    # undated events first going up, last going down; then by date and id
+    keys.sort(key=lambda r: (r.ref_date is not None, r.ref_date or date.min, r.id),
+              reverse=descending)
+    page = [r.id for r in keys[offset:offset + limit]]
+    found = {r["id"]: r for r in conn.execute(select(fused_events).where(fe.id.in_(page)))
+             .mappings()}
+    return [found[i] for i in page]
+
+
+def _count_events(conn: Connection, flt: EventFilter, stmt: Select) -> int:
+    """How many events ``stmt`` (``_event_query(flt)``) gives. An actor alone is
+    counted in its participants' index (a country: an index-only count of its key)
+    without reading an event: a planner reading 38,000 of 223,000 events would rather
+    scan them all."""
+    if len(flt.actors) == 1 and flt == EventFilter(actors=flt.actors):
+        fp = fused_participants.c
+        return conn.execute(select(func.count(func.distinct(fp.fused_event_id)))
+                            .where(_actor_condition(flt.actors[0]))).scalar_one()
+    return _count(conn, stmt)
+
+
+def _walk_dates(conn: Connection, total: int, wanted: int) -> bool:
+    """Whether a date-sorted page of ``total`` events is cheaper to read by walking
+    the date index until ``wanted`` events matched (about ``wanted`` x all events /
+    ``total`` steps) than by sorting all ``total``. SQLite's planner has no statistics
+    to tell (it sorts every match: 38,000 events of the United States in a
+    100,000-article archive); PostgreSQL's has, but misjudges a name filter (it walked
+    a quarter of a million events for a page of a few). Matches cluster in time (the
+    events of one story share its dates), so the walk is taken only when it should
+    fill the page within a tenth of the matches."""
+    if not total:
+        return False
+    every = overview(conn).get("fused_events", 0)
+    return _WALK_MARGIN * wanted * every < total * total
+
+
+_WALK_MARGIN = 10
+
+
+def _sorted(stmt: Select, sort: str, descending: bool, *, walk: bool = True) -> Select:
+    """``stmt`` in the order of ``sort``; ``walk=False``: a date order no index gives
+    (``_Unwalked``), so the matches are sorted."""
     if sort not in EVENT_SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     fe = fused_events.c
-    key = {"date": fe.ref_date, "type": fe.type, "sources": fe.source_count,
-           "score": _score_expr(), "confidence": fe.confidence, "id": fe.id}[sort]
+    # the score's CASE over every type and mode is built only when it is the sort
+    key = _score_expr() if sort == "score" else {
+        "date": fe.ref_date, "type": fe.type, "sources": fe.source_count,
+        "confidence": fe.confidence, "id": fe.id}[sort]
     order = [key.desc() if descending else key.asc(), fe.id.desc() if descending
              else fe.id.asc()]
     if sort == "date":
-        # undated events first going up, last going down
-        order.insert(0, fe.ref_date.is_(None).asc() if descending
-                     else fe.ref_date.is_not(None).asc())
+        # undated events first going up, last going down: SQLite's own order of NULLs,
+        # said for PostgreSQL, so the date index (ref_date, then id) gives the order
+        day = fe.ref_date if walk else _Unwalked(fe.ref_date)
+        order[0] = day.desc().nulls_last() if descending else day.asc().nulls_first()
     return stmt.order_by(None).order_by(*order)
 
 
@@ -774,9 +927,10 @@ def participants_page(conn: Connection, *, q: str | None = None, limit: int = 50
 
 
 def participant_count(conn: Connection) -> int:
-    """How many distinct participant keys the store holds."""
-    return conn.execute(select(func.count(func.distinct(fused_participants.c.key)))
-                        ).scalar_one()
+    """How many distinct participant keys the store holds: kept by the writer, so
+    reading it is one key lookup whatever the archive's size."""
+    return int(conn.execute(select(store_counts.c.rows)
+                            .where(store_counts.c.name == PARTICIPANT_KEYS)).scalar_one())
 
 
 def key_names(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[str, str]]:

@@ -36,10 +36,11 @@ from sqlalchemy import (
     inspect,
     select,
 )
+from sqlalchemy.schema import CreateIndex
 
 from parley.errors import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 METADATA = MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -175,7 +176,13 @@ fused_events = Table(
 )
 # the candidate query of cross-report fusion: type + anchor date window
 Index(None, fused_events.c.type, fused_events.c.anchor_date)
+# event lists by date: a page of a large filtered set walks it (``queries.events_page``);
+# SQLite's index is in (ref_date, id) order with undated events first, PostgreSQL needs
+# that order said (its NULLs sort last) to walk it either way
 Index(None, fused_events.c.ref_date)
+REF_DATE_ID = Index("ix_fused_events_ref_date_nulls_first_id",
+                    fused_events.c.ref_date.asc().nulls_first(), fused_events.c.id
+                    ).ddl_if(dialect="postgresql")
 Index(None, fused_events.c.source_count)
 
 fused_participants = Table(
@@ -189,7 +196,8 @@ fused_participants = Table(
     Column("kind", String(20), nullable=False),
     Column("role", String(12), nullable=False),
 )
-Index(None, fused_participants.c.key)
+# an actor filter's events: the ids come from the index alone (no row is read)
+Index(None, fused_participants.c.key, fused_participants.c.fused_event_id)
 # actor filters by name ("African Union", a value the knowledge base does not know)
 Index("ix_fused_participants_lower_name", func.lower(fused_participants.c.name))
 Index("ix_fused_participants_lower_key", func.lower(fused_participants.c.key))
@@ -251,14 +259,16 @@ dyad_days = Table(
     Column("score_sum", Float, nullable=False),
 )
 
-# Rows of the tables the overview shows, kept by the writer in each batch's
-# transaction, so the home page does not count millions of rows on every request.
+# Rows of the tables the overview shows, and the number of distinct participant keys
+# (``PARTICIPANT_KEYS``), kept by the writer in each batch's transaction, so the home
+# page does not count millions of rows on every request.
 store_counts = Table(
     "store_counts", METADATA,
     Column("name", String(40), primary_key=True),
     Column("rows", BigInteger, nullable=False),
 )
 COUNTED = ("articles", "doc_events", "fused_events", "conflicts")
+PARTICIPANT_KEYS = "participant_keys"
 
 Migration = Callable[[Connection], None]
 
@@ -321,10 +331,33 @@ _V3_INDEXES = ("ix_fused_event_reports_article_id", "ix_fused_events_source_coun
                "ix_fused_participants_lower_name", "ix_fused_participants_lower_key")
 
 
+def _participant_keys_count(conn: Connection) -> int:
+    return conn.execute(select(func.count(func.distinct(fused_participants.c.key)))
+                        ).scalar_one()
+
+
+def _v4_participant_keys(conn: Connection) -> None:
+    """Version 4 keeps the number of distinct participant keys with the table sizes
+    (the home page's actor count), counted once here, and indexes participants by
+    (key, fused event) instead of by key alone, so an actor filter's events come from
+    the index without reading the rows; on PostgreSQL, events by (date, undated
+    first; id), the order of a date-sorted page."""
+    conn.execute(store_counts.insert().values(name=PARTICIPANT_KEYS,
+                                              rows=_participant_keys_count(conn)))
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_fused_participants_key")
+    if conn.dialect.name == "postgresql":
+        conn.execute(CreateIndex(REF_DATE_ID, if_not_exists=True))
+    for index in fused_participants.indexes:
+        if index.name == "ix_fused_participants_key_fused_event_id":
+            # a database made by this version's tables (a test's) has it already
+            conn.execute(CreateIndex(index, if_not_exists=True))
+
+
 # (version it produces, description, function from the previous version)
 MIGRATIONS: Sequence[tuple[int, str, Migration]] = (
     (2, "document events and report counts named for what they hold", _v2_names),
     (3, "identities, article counts, merge reasons, pre-aggregated pairs", _v3_identities),
+    (4, "the number of participant keys kept with the table sizes", _v4_participant_keys),
 )
 
 
@@ -358,7 +391,7 @@ def migrate(conn: Connection, *, target: int = SCHEMA_VERSION,
         metadata.create_all(conn)
         if "store_counts" in metadata.tables:
             conn.execute(metadata.tables["store_counts"].insert(),
-                         [{"name": name, "rows": 0} for name in COUNTED])
+                         [{"name": name, "rows": 0} for name in (*COUNTED, PARTICIPANT_KEYS)])
         conn.execute(schema_version.insert().values(
             version=target, applied_at=now(), description="created"))
         return target
