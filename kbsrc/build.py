@@ -90,6 +90,65 @@ def hand_terms(path: Path, countries: set[str]) -> list[dict]:
     return out
 
 
+# -- regions ----------------------------------------------------------------------------
+
+
+def agreed_regions(a: list[dict], b: list[dict], source: str) -> tuple[list[dict], list[dict]]:
+    """Regions both compilations give: the same country and the same name (or one's name
+    among the other's aliases). Kept names: both names and the aliases both give; the kind
+    when both agree, else "region"."""
+    def names(r: dict) -> set[str]:
+        return {fold(n) for n in [r.get("name"), *(r.get("aliases") or [])] if n}
+
+    by_country: dict[str, list[dict]] = {}
+    for r in b:
+        by_country.setdefault(str(r.get("country")), []).append(r)
+    used: set[int] = set()
+    out: list[dict] = []
+    lone: list[dict] = []
+    seen: set[tuple[str, str]] = set()
+    for r in a:
+        na = fold(r.get("name") or "")
+        match = next((c for c in by_country.get(str(r.get("country")), [])
+                      if id(c) not in used and (fold(c.get("name") or "") == na
+                                                or na in names(c)
+                                                or fold(c.get("name") or "") in names(r))), None)
+        if match is None:
+            lone.append(r)
+            continue
+        used.add(id(match))
+        if (r["country"], na) in seen:
+            continue
+        seen.add((r["country"], na))
+        common = {fold(x) for x in r.get("aliases") or []} & {
+            fold(x) for x in match.get("aliases") or []}
+        aliases = [n for n in dict.fromkeys([match["name"], *(r.get("aliases") or [])])
+                   if fold(n) != na and (n == match["name"] or fold(n) in common)]
+        out.append({"country": r["country"], "name": r["name"],
+                    "kind": r.get("kind") if r.get("kind") == match.get("kind") else "region",
+                    "aliases": aliases, "source": source})
+    lone.extend(r for rs in by_country.values() for r in rs if id(r) not in used)
+    return out, lone
+
+
+def unambiguous_regions(recs: list[dict], generic: set[str]) -> list[dict]:
+    """Names that could mislead are dropped: one name given to regions of two countries
+    ("Punjab", "Central", "Adamawa"), and ordinary words ("Delta", "Lakes", "Coast"), which
+    stay only in their forms with the kind word ("Delta State"). A region left with no
+    name is dropped."""
+    countries: dict[str, set[str]] = {}
+    for r in recs:
+        for n in [r["name"], *r["aliases"]]:
+            countries.setdefault(fold(n), set()).add(r["country"])
+    out = []
+    for r in recs:
+        names = [n for n in [r["name"], *r["aliases"]]
+                 if len(countries[fold(n)]) == 1 and fold(n) not in generic]
+        if names:
+            out.append({**r, "name": names[0], "aliases": names[1:]})
+    return out
+
+
 # -- organisations ------------------------------------------------------------------------
 
 
@@ -159,7 +218,8 @@ def build_part(part: dict) -> tuple[str, int, int]:
                 sources.append(hand_orgs(path, part["section"]))
         else:
             records = load_records([RAW / s])
-            if kind == "people":  # a gap-filling compilation spans several parts
+            if kind == "people" and part["countries"] != "any":
+                # a gap-filling compilation spans several parts
                 records = [r for r in records if r.get("country") in set(part["countries"])]
             sources.append(records)
     out = KB / part["out"]
@@ -168,7 +228,12 @@ def build_part(part: dict) -> tuple[str, int, int]:
               f"# Built by kbsrc/build.py from {len(sources)} independent compilations "
               f"({', '.join(part['sources'])}):\n"
               "# a record is kept only where at least two of them agree (docs/kb.md).\n")
-    if kind == "people":
+    if kind == "regions":
+        recs, lone = agreed_regions(sources[0], sources[1], part["title"])
+        recs = unambiguous_regions(recs, {fold(n) for n in part.get("generic_names") or []})
+        result = {"regions": recs, "header": header, "out": out}
+        n = len(recs)
+    elif kind == "people":
         terms, lone = agreed_terms(sources)
         people = people_records(terms, part["title"])
         absent = [{"country": t["country"], "office": t["office"],
@@ -310,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{out}: {n} records ({lone} given by one compilation only)")
         if "people" in result:
             people_parts.append(result)
+        elif "regions" in result:
+            _write(result["out"], result["header"], result["regions"])
         else:
             org_parts.append(result)
     for result in org_parts:

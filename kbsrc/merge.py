@@ -13,7 +13,9 @@ a record only where two compilations agree:
   person (same name or alias after folding case and diacritics, or the same surname with
   a near-identical given name), and their terms overlap; the kept term is the span both
   assert (the later start, the earlier end), so no one is placed in office on a day only
-  one compilation vouches for. ``none: true`` records (an office that does not exist)
+  one compilation vouches for. Where both give a ``sector`` (the notable-people part:
+  spokespeople, opposition figures, party and armed-group leaders) it must be the same.
+  ``none: true`` records (an office that does not exist)
   agree when both say so for overlapping periods;
 * **organisations** agree when they have the same country (or both IGO / NGO) and the
   same name or a shared alias; the kept aliases are both names plus the aliases both give.
@@ -139,6 +141,8 @@ def merge_terms(a_recs: list[dict], b_recs: list[dict]) -> tuple[list[dict], lis
                     match = cand
                     break
                 continue
+            if r.get("sector") and cand.get("sector") and r["sector"] != cand["sector"]:
+                continue  # the same name in another kind of role (a party or group leader)
             if same_person(r, cand):
                 match = cand
                 break
@@ -158,6 +162,7 @@ def merge_terms(a_recs: list[dict], b_recs: list[dict]) -> tuple[list[dict], lis
             "approximate": abs((sa - sb).days) > 62 or abs((ea - eb).days) > 62,
             "note": r.get("note") or match.get("note"),
             "org": r.get("org") or match.get("org"),
+            "sector": r.get("sector") or match.get("sector"),
             "_pair": (id(r), id(match)),
         })
     unmatched.extend({**r, "_side": "b"} for rs in by_key.values() for r in rs
@@ -201,8 +206,11 @@ def people_records(terms: list[dict], source: str) -> list[dict]:
         for n in t["aliases"]:
             if fold(n) not in {fold(x) for x in [p["name"], *p["aliases"]]}:
                 p["aliases"].append(n)
-        role = {"office": t["office"], "country": t["country"], "sector": _sector(t["office"]),
+        role = {"office": t["office"], "country": t["country"],
+                "sector": t.get("sector") or _sector(t["office"]),
                 "start": t["start"].isoformat(), "end": t["end"].isoformat() if t["end"] else None}
+        if t.get("org") and t["country"] not in ("IGO", "NGO"):
+            role["org"] = t["org"]  # the party or group a leader leads
         if t["country"] in ("IGO", "NGO"):
             # an international post: no country of its own; the organisation, and the
             # country the post concerns ("special_rapporteur_afghanistan")

@@ -78,3 +78,26 @@ def test_without_a_dateline_the_lead_sentence_gives_the_place(code):
     assert doc.dateline is None
     later = [e for e in doc.events if e.mentions[0].start > 60]
     assert later and all(e.place and e.place.name == "Beledweyne" for e in later)
+
+
+def test_regions_of_the_knowledge_base_give_places_and_countries(code):
+    # "Zamfara state" is a Nigerian state (kb/regions.yaml), a place and not an actor;
+    # gunmen "in Balochistan" are Pakistani by the region the sentence names
+    doc = code("Gunmen attacked a police post in northwestern Zamfara state on Monday, "
+               "officials said.", published="2024-03-08", min_confidence=0)
+    attack = next(e for e in doc.events if e.type == "ASSAULT")
+    assert (attack.place.name, attack.place.country) == ("Zamfara", "NGA")
+    assert attack.place.lat is None  # a region has no point
+    assert not any("state" in a.name.lower() for a in doc.actors)
+    doc = code("Gunmen in Balochistan pulled passengers off buses and shot them.",
+               published="2024-03-08", min_confidence=0)
+    gunmen = next(a for a in doc.actors if a.sector == "UAF")
+    assert gunmen.country == "PAK"
+
+
+def test_a_region_name_two_countries_share_is_not_a_place():
+    gaz = get_gazetteer()
+    assert gaz.region("Zamfara").country == "NGA"
+    assert gaz.region("Punjab") is None  # India and Pakistan both have one
+    assert gaz.lookup("Kano").kind == "city"  # the city, not the state
+    assert gaz.region("Kano").kind == "state"

@@ -223,6 +223,9 @@ class Resolver:
         if sector is None:
             return []
         words = [c for c in t.children if c.dep_ in ("compound", "amod") and c.i < t.i]
+        if t.lemma_.lower() in self.k.cues.places.region_nouns and any(
+                c.dep_ == "compound" and self.k.gazetteer.region(c.text) for c in words):
+            return []  # "Zamfara state": a place, not the state as an actor
         start_tok = min([t, *words], key=lambda x: x.i)
         span = self.doc[start_tok.i : t.i + 1]
         country = self._sentence_country(t) or self.document_country

@@ -101,6 +101,10 @@ def stats(fmt: str) -> None:
                                                                "people")
         for r in raw.get(section, [])).most_common())
     out["names"] = len(base.names)
+    from parley.knowledge import loader
+
+    out["regions"] = sum(len(layer.data or []) for layer in loader.layers(
+        "regions", default_knowledge().settings))
     if fmt == "json":
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
@@ -111,6 +115,7 @@ def stats(fmt: str) -> None:
     click.echo(f"people                    {c['people']:>6}  "
                f"({c['office_records']} dated office terms)")
     click.echo(f"names and aliases         {out['names']:>6}")
+    click.echo(f"regions (places)          {out['regions']:>6}")
     for title, key in (("organisations by kind", "organisations_by_kind"),
                        ("groups by sector", "groups_by_sector"), ("office terms", "offices"),
                        ("records by source", "sources")):

@@ -32,6 +32,7 @@ from parley.knowledge.names import fold
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "gazetteer.json.gz"
 MIN_POPULATION = 15_000
+_SHIPPED_FIELDS = 7  # GazEntry up to is_country
 _LATIN = re.compile(r"^[A-Z][A-Za-z'’\- .]+$")
 SOURCE = ("GeoNames (https://www.geonames.org): cities with a population of 15,000 or "
           "more (cities15000) and the country table (countryInfo), as packaged by "
@@ -99,7 +100,9 @@ def build_index(gc: Any = None) -> tuple[dict[str, list[tuple]], list[str]]:
         add(fold(c["name"]), entry)
     for bucket in entries.values():
         bucket.sort(key=lambda e: (not e.is_country, not e.capital, -e.population))
-    packed = {k: [astuple(e) for e in v] for k, v in entries.items()}
+    # the shipped places hold the city and country fields; ``kind`` (regions, from the
+    # knowledge base at load time) is left to its default
+    packed = {k: [astuple(e)[:_SHIPPED_FIELDS] for e in v] for k, v in entries.items()}
     return packed, sorted(fuzzy)
 
 
@@ -119,7 +122,7 @@ def pack(entries: dict[str, list[tuple]], fuzzy: list[str], *, version: str) -> 
         "source": SOURCE.format(version=version),
         "licence": LICENCE,
         "built_by": "python -m parley.knowledge.build_gazetteer",
-        "fields": [f.name for f in fields(GazEntry)],
+        "fields": [f.name for f in fields(GazEntry)][:_SHIPPED_FIELDS],
         "places": [list(t) for t in index],
         "keys": keys,
         "fuzzy": fuzzy,

@@ -77,6 +77,7 @@ class PlaceCues:
     place_prepositions: frozenset[str]
     place_nouns: frozenset[str]
     capital_nouns: frozenset[str]
+    region_nouns: frozenset[str]
 
 
 @dataclass(frozen=True)

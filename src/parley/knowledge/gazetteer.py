@@ -1,10 +1,16 @@
-"""Offline gazetteer: cities (GeoNames, population >= 15,000) and countries.
+"""Offline gazetteer: cities (GeoNames, population >= 15,000), countries and regions.
 
 The index ships with Parley as ``parley/data/gazetteer.json.gz`` (GeoNames data, CC BY
 4.0), built at release time by ``parley.knowledge.build_gazetteer``; loading it needs
 no third-party package and writes no cache. Fuzzy matching (rapidfuzz) is offered only
 to callers that already know the context is a place: a dateline, or a name after
 "in"/"at". Ordinary words never become places.
+
+Regions (states, provinces, governorates, "Darfur", "Donbas") come from the knowledge
+base's ``kb/regions.yaml`` (compiled twice, kept where both agree; ``docs/kb.md``): they
+carry a country but no coordinates, and a name that is both a city and a region ("Kano",
+"Victoria") means the city unless the text says "state" or "province"
+(``resolve/places.py``). Regions never enter typo-tolerant matching.
 """
 
 from __future__ import annotations
@@ -29,11 +35,16 @@ DATA_FILE = "gazetteer.json.gz"
 class GazEntry:
     name: str
     country: str | None  # ISO alpha-3
-    lat: float
-    lon: float
+    lat: float | None  # None for a region
+    lon: float | None
     population: int
     capital: bool = False
     is_country: bool = False
+    kind: str = "city"  # city | country | the region's kind (state, province, ...)
+
+    @property
+    def is_region(self) -> bool:
+        return self.kind not in ("city", "country") and not self.is_country
 
 
 class Gazetteer:
@@ -76,6 +87,32 @@ class Gazetteer:
             return None
         return GazEntry(*self._places[self._ids(best[0])[0]]), float(best[1])
 
+    def region(self, name: str) -> GazEntry | None:
+        """The region (not a city) of this name, if the knowledge base knows one."""
+        for i in self._ids(fold(name)):
+            entry = GazEntry(*self._places[i])
+            if entry.is_region:
+                return entry
+        return None
+
+    def with_regions(self, records: list[dict]) -> Gazetteer:
+        """A copy that also knows the regions ``records`` give (``kb/regions.yaml``):
+        each after the cities of its name, and one name in two countries is ambiguous
+        (both kept, the first given first)."""
+        places = list(self._places)
+        keys: dict[str, int | list[int]] = dict(self._keys)
+        for r in records:
+            idx = len(places)
+            places.append((r["name"], r["country"], None, None, 0, False, False,
+                           r.get("kind") or "region"))
+            for n in dict.fromkeys(fold(x) for x in [r["name"], *(r.get("aliases") or [])]):
+                if len(n) < 3:
+                    continue
+                old = keys.get(n)
+                keys[n] = idx if old is None else [*([old] if isinstance(old, int) else old),
+                                                   idx]
+        return Gazetteer(places, keys, self._fuzzy_keys)
+
     def __len__(self) -> int:
         return len(self._keys)
 
@@ -107,5 +144,23 @@ def _shipped() -> Gazetteer:
 
 
 def load_gazetteer(settings: Settings | None = None) -> Gazetteer:
-    """The gazetteer shipped with Parley (read once per process; it is never changed)."""
-    return _shipped()
+    """The gazetteer shipped with Parley (read once per process), with the knowledge
+    base's regions (and a user's, ``PARLEY_USER_KNOWLEDGE``)."""
+    from parley.settings import load_settings
+
+    return _with_regions(settings or load_settings())
+
+
+@lru_cache(maxsize=4)
+def _with_regions(settings: Settings) -> Gazetteer:
+    from parley.knowledge import loader
+
+    records: list[dict] = []
+    for layer in loader.layers("regions", settings):
+        data = layer.data or []
+        if not isinstance(data, list) or not all(
+                isinstance(r, dict) and r.get("name") and r.get("country") for r in data):
+            raise KnowledgeError("regions must be a list of records with a name and a "
+                                 "country", source=layer.source)
+        records.extend(data)
+    return _shipped().with_regions(records) if records else _shipped()

@@ -42,6 +42,7 @@ DATA_FILES: dict[str, tuple[str, ...]] = {
     "groups": ("kb/groups.yaml", "kb/groups/*.yaml"),
     "people": ("kb/people.yaml", "kb/people/*.yaml"),
     "absent_offices": ("kb/absent_offices.yaml",),
+    "regions": ("kb/regions.yaml",),
     "triggers": ("lexicon/triggers.yaml",),
     "roles": ("lexicon/roles.yaml",),
     "cues": ("lexicon/cues.yaml",),

@@ -89,6 +89,14 @@ def _named_by(doc: Any, noun: Any, k: Knowledge) -> Place | None:
         return None
     kb, gaz = k.kb, k.gazetteer
     children = list(noun.children)
+    if noun.lemma_.lower() in cues.region_nouns:
+        # "Zamfara state", "the Kidal region": the region of that name, if there is one
+        for c in children:
+            if c.dep_ == "compound" and c.text[:1].isupper() and not _calendar_word(c.text):
+                name = doc[c.left_edge.i : c.i + 1]
+                region = gaz.region(name.text) or gaz.region(c.text)
+                if region is not None and not kb.refs(c.text):
+                    return _place(region, (name.start_char, c.idx + len(c.text)))
     # its name: in apposition, a compound, or "of <name>"
     for c in children:
         if c.dep_ in ("appos", "compound") and c.pos_ == "PROPN":
