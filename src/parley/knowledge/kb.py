@@ -8,10 +8,11 @@ sets on records with the same ``id``. Every record has a source-independent id
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +23,7 @@ from parley.knowledge.names import fold
 from parley.settings import Settings
 
 _CODE = re.compile(r"^[A-Z]{3}$")
-_CACHE_VERSION = "kb-4"
+_CACHE_VERSION = "kb-5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,16 @@ class NameRef:
 class KnowledgeBase:
     entities: dict[str, Entity] = field(default_factory=dict)
     names: dict[str, list[NameRef]] = field(default_factory=dict)
-    raw: dict[str, list[dict]] = field(default_factory=dict)
+    # the records as read from the files: kept out of the compiled cache (coding never
+    # reads them) and read again from the files when asked for (``raw``)
+    _raw: dict[str, list[dict]] | None = None
+    settings: Settings | None = None
+
+    @property
+    def raw(self) -> dict[str, list[dict]]:
+        if self._raw is None:
+            self._raw = load_raw(self.settings) if self.settings is not None else {}
+        return self._raw
 
     def refs(self, surface: str) -> list[NameRef]:
         return self.names.get(fold(surface), [])
@@ -150,7 +160,7 @@ def load_raw(settings: Settings) -> dict[str, list[dict]]:
 
 
 def build(raw: dict[str, list[dict]]) -> KnowledgeBase:
-    kb = KnowledgeBase(raw=raw)
+    kb = KnowledgeBase(_raw=raw)
 
     def name(surface: str | None, entity: str, how: str) -> None:
         if not surface or len(surface) < 2:
@@ -267,19 +277,32 @@ def load_kb(settings: Settings) -> KnowledgeBase:
     by the files' content) under ``settings.cache_dir``: start-up stays short."""
     digest = loader.fingerprint(loader.KB_SECTIONS, settings, _CACHE_VERSION)
     path = Path(settings.cache_dir) / f"kb-{digest}.pickle"
+    # some 50,000 small frozen records: the cyclic collector has nothing to find in them,
+    # and running it while they are created slows the load several times
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         with path.open("rb") as fh:
             cached = pickle.load(fh)
         if isinstance(cached, KnowledgeBase):
+            cached.settings = settings
             return cached
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError,
+            TypeError):
         pass
+    finally:
+        if enabled:
+            gc.enable()
     kb = build(load_raw(settings))
+    kb.settings = settings
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        compiled = replace(kb, _raw=None, settings=None)
+        compiled.__dict__.update({k: v for k, v in kb.__dict__.items()
+                                  if k not in ("_raw", "settings")})  # cached indexes
         with tmp.open("wb") as fh:
-            pickle.dump(kb, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(compiled, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
     except OSError:
         pass  # a read-only cache directory only costs start-up time
