@@ -49,13 +49,15 @@ class GazEntry:
 
 class Gazetteer:
     """Places are plain tuples (cheap to load) wrapped on access; each folded name
-    points at one place by position, or at a list of them, best first."""
+    points at one place by position, or at a list of them, best first. Regions are
+    kept apart (``with_regions``) and come after the cities of the same name."""
 
     def __init__(self, places: list[tuple], keys: dict[str, int | list[int]],
-                 fuzzy_keys: list[str]):
+                 fuzzy_keys: list[str], regions: dict[str, list[GazEntry]] | None = None):
         self._places = places
         self._keys = keys
         self._fuzzy_keys = fuzzy_keys
+        self._regions = regions or {}
 
     def _ids(self, key: str) -> list[int]:
         found = self._keys.get(key)
@@ -64,19 +66,27 @@ class Gazetteer:
         return [found] if isinstance(found, int) else found
 
     def lookup(self, name: str) -> GazEntry | None:
-        """Exact (folded) match; the most populous / capital candidate wins."""
-        ids = self._ids(fold(name))
-        return GazEntry(*self._places[ids[0]]) if ids else None
+        """Exact (folded) match; the most populous / capital candidate wins, and a
+        city before a region of the same name."""
+        key = fold(name)
+        ids = self._ids(key)
+        if ids:
+            return GazEntry(*self._places[ids[0]])
+        regions = self._regions.get(key)
+        return regions[0] if regions else None
 
     def candidates(self, name: str) -> list[GazEntry]:
-        return [GazEntry(*self._places[i]) for i in self._ids(fold(name))]
+        key = fold(name)
+        return [*(GazEntry(*self._places[i]) for i in self._ids(key)),
+                *self._regions.get(key, ())]
 
     def fuzzy(self, name: str, *, min_score: float = 80.0) -> tuple[GazEntry, float] | None:
-        """Typo-tolerant match among notable places. Call only in a place context."""
+        """Typo-tolerant match among notable places (cities and countries; a region
+        only by its exact name). Call only in a place context."""
         key = fold(name)
-        exact = self._ids(key)
-        if exact:
-            return GazEntry(*self._places[exact[0]]), 100.0
+        exact = self.lookup(name)
+        if exact is not None:
+            return exact, 100.0
         if len(key) < 4:
             return None
         from rapidfuzz import fuzz, process
@@ -89,32 +99,23 @@ class Gazetteer:
 
     def region(self, name: str) -> GazEntry | None:
         """The region (not a city) of this name, if the knowledge base knows one."""
-        for i in self._ids(fold(name)):
-            entry = GazEntry(*self._places[i])
-            if entry.is_region:
-                return entry
-        return None
+        regions = self._regions.get(fold(name))
+        return regions[0] if regions else None
 
     def with_regions(self, records: list[dict]) -> Gazetteer:
-        """A copy that also knows the regions ``records`` give (``kb/regions.yaml``):
-        each after the cities of its name, and one name in two countries is ambiguous
-        (both kept, the first given first)."""
-        places = list(self._places)
-        keys: dict[str, int | list[int]] = dict(self._keys)
+        """A copy that also knows the regions ``records`` give (``kb/regions.yaml``);
+        the cities are shared, not copied."""
+        regions: dict[str, list[GazEntry]] = {}
         for r in records:
-            idx = len(places)
-            places.append((r["name"], r["country"], None, None, 0, False, False,
-                           r.get("kind") or "region"))
+            entry = GazEntry(r["name"], r["country"], None, None, 0, False, False,
+                             r.get("kind") or "region")
             for n in dict.fromkeys(fold(x) for x in [r["name"], *(r.get("aliases") or [])]):
-                if len(n) < 3:
-                    continue
-                old = keys.get(n)
-                keys[n] = idx if old is None else [*([old] if isinstance(old, int) else old),
-                                                   idx]
-        return Gazetteer(places, keys, self._fuzzy_keys)
+                if len(n) >= 3:
+                    regions.setdefault(n, []).append(entry)
+        return Gazetteer(self._places, self._keys, self._fuzzy_keys, regions)
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._keys) + len(self._regions)
 
 
 def read_gazetteer(data: bytes, *, source: str = DATA_FILE) -> Gazetteer:
@@ -153,8 +154,28 @@ def load_gazetteer(settings: Settings | None = None) -> Gazetteer:
 
 @lru_cache(maxsize=4)
 def _with_regions(settings: Settings) -> Gazetteer:
+    records = _region_records(settings)
+    return _shipped().with_regions(records) if records else _shipped()
+
+
+def _region_records(settings: Settings) -> list[dict]:
+    """The regions of ``kb/regions.yaml`` (and a user's), read once and then from a
+    compiled cache keyed by the files' content, as the knowledge base is."""
+    import os
+    import pickle
+    from pathlib import Path
+
     from parley.knowledge import loader
 
+    path = Path(settings.cache_dir) / (
+        f"regions-{loader.fingerprint(('regions',), settings, 'regions-1')}.pickle")
+    try:
+        with path.open("rb") as fh:
+            cached = pickle.load(fh)
+        if isinstance(cached, list):
+            return cached
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
     records: list[dict] = []
     for layer in loader.layers("regions", settings):
         data = layer.data or []
@@ -162,5 +183,14 @@ def _with_regions(settings: Settings) -> Gazetteer:
                 isinstance(r, dict) and r.get("name") and r.get("country") for r in data):
             raise KnowledgeError("regions must be a list of records with a name and a "
                                  "country", source=layer.source)
-        records.extend(data)
-    return _shipped().with_regions(records) if records else _shipped()
+        records.extend({"name": r["name"], "country": r["country"], "kind": r.get("kind"),
+                        "aliases": list(r.get("aliases") or [])} for r in data)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(records, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only cache directory only costs start-up time
+    return records
