@@ -161,21 +161,15 @@ def _with_regions(settings: Settings) -> Gazetteer:
 def _region_records(settings: Settings) -> list[dict]:
     """The regions of ``kb/regions.yaml`` (and a user's), read once and then from a
     compiled cache keyed by the files' content, as the knowledge base is."""
-    import os
-    import pickle
     from pathlib import Path
 
     from parley.knowledge import loader
 
     path = Path(settings.cache_dir) / (
         f"regions-{loader.fingerprint(('regions',), settings, 'regions-1')}.pickle")
-    try:
-        with path.open("rb") as fh:
-            cached = pickle.load(fh)
-        if isinstance(cached, list):
-            return cached
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-        pass
+    cached = loader.read_compiled(path)
+    if isinstance(cached, list):
+        return cached
     records: list[dict] = []
     for layer in loader.layers("regions", settings):
         data = layer.data or []
@@ -185,12 +179,5 @@ def _region_records(settings: Settings) -> list[dict]:
                                  "country", source=layer.source)
         records.extend({"name": r["name"], "country": r["country"], "kind": r.get("kind"),
                         "aliases": list(r.get("aliases") or [])} for r in data)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(records, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-    except OSError:
-        pass  # a read-only cache directory only costs start-up time
+    loader.write_compiled(path, records)
     return records

@@ -8,9 +8,6 @@ sets on records with the same ``id``. Every record has a source-independent id
 
 from __future__ import annotations
 
-import gc
-import os
-import pickle
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -277,33 +274,14 @@ def load_kb(settings: Settings) -> KnowledgeBase:
     by the files' content) under ``settings.cache_dir``: start-up stays short."""
     digest = loader.fingerprint(loader.KB_SECTIONS, settings, _CACHE_VERSION)
     path = Path(settings.cache_dir) / f"kb-{digest}.pickle"
-    # some 50,000 small frozen records: the cyclic collector has nothing to find in them,
-    # and running it while they are created slows the load several times
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        with path.open("rb") as fh:
-            cached = pickle.load(fh)
-        if isinstance(cached, KnowledgeBase):
-            cached.settings = settings
-            return cached
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError,
-            TypeError):
-        pass
-    finally:
-        if enabled:
-            gc.enable()
+    cached = loader.read_compiled(path)
+    if isinstance(cached, KnowledgeBase):
+        cached.settings = settings
+        return cached
     kb = build(load_raw(settings))
     kb.settings = settings
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        compiled = replace(kb, _raw=None, settings=None)
-        compiled.__dict__.update({k: v for k, v in kb.__dict__.items()
-                                  if k not in ("_raw", "settings")})  # cached indexes
-        with tmp.open("wb") as fh:
-            pickle.dump(compiled, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-    except OSError:
-        pass  # a read-only cache directory only costs start-up time
+    compiled = replace(kb, _raw=None, settings=None)
+    compiled.__dict__.update({k: v for k, v in kb.__dict__.items()
+                              if k not in ("_raw", "settings")})  # the cached indexes
+    loader.write_compiled(path, compiled)
     return kb

@@ -208,3 +208,40 @@ def fingerprint(keys: tuple[str, ...], settings: Settings, version: str) -> str:
         if legacy and Path(legacy).is_file():
             digest.update(Path(legacy).read_bytes())
     return digest.hexdigest()[:20]
+
+
+def read_compiled(path: Path) -> object | None:
+    """What ``write_compiled`` stored at ``path``, or None (missing, unreadable, or
+    from another version: the caller then compiles again)."""
+    import gc
+    import pickle
+
+    # compiled knowledge is tens of thousands of small records: the cyclic collector has
+    # nothing to find in them, and running it while they are created slows the load
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError,
+            TypeError):
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def write_compiled(path: Path, obj: object) -> None:
+    """Store compiled knowledge under the cache (atomically); a read-only cache
+    directory only costs start-up time."""
+    import os
+    import pickle
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass
