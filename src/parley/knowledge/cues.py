@@ -78,6 +78,7 @@ class PlaceCues:
     place_nouns: frozenset[str]
     capital_nouns: frozenset[str]
     region_nouns: frozenset[str]
+    lead_place_types: frozenset[str]
 
 
 @dataclass(frozen=True)

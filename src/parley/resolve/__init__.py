@@ -187,7 +187,8 @@ class Places:
 
     def __call__(self, work: Work) -> Work:
         return replace(work, candidates=tuple(
-            replace(c, place=place_for(work.doc, c.head_i, work.knowledge, work.dateline))
+            replace(c, place=place_for(work.doc, c.head_i, work.knowledge, work.dateline,
+                                       c.type))
             for c in work.candidates or ()))
 
 

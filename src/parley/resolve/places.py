@@ -1,5 +1,6 @@
 """Places: where an event happened, from its sentence ("in Moscow", "talks in
-Beijing"), else the dateline, else (no dateline) the place the lead sentence names.
+Beijing"), else the dateline, else (no dateline) the place the lead sentence names, for
+events done on the ground only (``lead_place_types`` in ``cues.yaml``).
 Typo tolerance applies only after "in"/"at"/"near" and in datelines, where the context
 already says the word is a place.
 """
@@ -25,7 +26,8 @@ def _place(entry: GazEntry, span: tuple[int, int] | None) -> Place:
                  evidence=evidence)
 
 
-def place_for(doc: Any, head_i: int, k: Knowledge, dateline: Dateline | None) -> Place | None:
+def place_for(doc: Any, head_i: int, k: Knowledge, dateline: Dateline | None,
+              event_type: str | None = None) -> Place | None:
     tok = doc[head_i]
     sent = sentence_of(tok)
     gaz, kb = k.gazetteer, k.kb
@@ -52,6 +54,8 @@ def place_for(doc: Any, head_i: int, k: Knowledge, dateline: Dateline | None) ->
         if entry is not None:
             return _place(entry, span)
         return Place(name=dateline.place, evidence=[Span(start=span[0], end=span[1])])
+    if event_type is not None and event_type not in k.cues.places.lead_place_types:
+        return None  # a statement or meeting is not placed where the story's lead is
     return lead_place(doc, k)
 
 
