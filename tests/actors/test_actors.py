@@ -57,6 +57,17 @@ def test_unknown_minister_takes_country_from_title(code):
     assert _actor(doc, "Joseph Mwangi Kariuki").country == "KEN"
 
 
+def test_a_longer_name_sharing_a_surname_and_an_initial_is_another_person(code):
+    # Sadiq Khan is in the KB; "Shafqat Ali Khan" only shares his surname and initial
+    doc = code("Pakistan's foreign ministry spokesman Shafqat Ali Khan rejected the "
+               "accusation on Friday.", published="2025-03-10")
+    khan = _actor(doc, "Shafqat Ali Khan")
+    assert khan.kb_id is None and khan.country == "PAK"
+    doc = code("Russian Defence Minister Sergey Shoigu met his Chinese counterpart on "
+               "Tuesday.", published="2024-03-05")
+    assert "per:sergei-shoigu" in {a.kb_id for a in doc.actors}
+
+
 def test_office_is_taken_at_the_article_date(code):
     text = "Kaja Kallas met NATO officials in Brussels on Tuesday."
     as_pm = _actor(code(text, published="2023-03-01"), "Kaja Kallas")

@@ -61,7 +61,19 @@ def _same_person(e: Entity | None, full: str) -> bool:
     if any(n == words for n in names):
         return True
     last = fold(e.name).split()
-    return bool(words) and words[-1] == last[-1] and words[0][:1] == last[0][:1]
+    if not words or words[-1] != last[-1]:
+        return False
+    # the first name agrees: an initial ("S. Khan"), the same name or a prefix of it, or a
+    # close spelling ("Sergey" / "Sergei"); a shared initial alone is not enough
+    # ("Shafqat Ali Khan" is not Sadiq Khan)
+    first = words[0].rstrip(".")
+    givens = {n[0] for n in names if len(n) > 1} | {last[0]}
+    if len(first) == 1:
+        return any(g[:1] == first for g in givens)
+    from difflib import SequenceMatcher
+
+    return any(g == first or g.startswith(first) or first.startswith(g)
+               or SequenceMatcher(None, g, first).ratio() >= 0.8 for g in givens)
 
 
 def person_variant(kb: KnowledgeBase, text: str, published: date | None,
