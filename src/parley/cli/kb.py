@@ -103,8 +103,8 @@ def stats(fmt: str) -> None:
     out["names"] = len(base.names)
     from parley.knowledge import loader
 
-    out["regions"] = sum(len(layer.data or []) for layer in loader.layers(
-        "regions", default_knowledge().settings))
+    out["regions"] = sum(len(layer.data) for layer in loader.layers(
+        "regions", default_knowledge().settings) if isinstance(layer.data, list))
     if fmt == "json":
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
