@@ -2,7 +2,7 @@
 
 The index ships with Parley as ``parley/data/gazetteer.json.gz`` (GeoNames data, CC BY
 4.0), built at release time by ``parley.knowledge.build_gazetteer``; loading it needs
-no third-party package and writes no cache. Fuzzy matching (rapidfuzz) is offered only
+no third-party package. Fuzzy matching (rapidfuzz) is offered only
 to callers that already know the context is a place: a dateline, or a name after
 "in"/"at". Ordinary words never become places.
 
@@ -10,7 +10,8 @@ Regions (states, provinces, governorates, "Darfur", "Donbas") come from the know
 base's ``kb/regions.yaml`` (compiled twice, kept where both agree; ``docs/kb.md``): they
 carry a country but no coordinates, and a name that is both a city and a region ("Kano",
 "Victoria") means the city unless the text says "state" or "province"
-(``resolve/places.py``). Regions never enter typo-tolerant matching.
+(``resolve/places.py``). Regions never enter typo-tolerant matching; they are read once
+and then from a compiled cache, as the knowledge base is.
 """
 
 from __future__ import annotations
@@ -40,11 +41,12 @@ class GazEntry:
     population: int
     capital: bool = False
     is_country: bool = False
-    kind: str = "city"  # city | country | the region's kind (state, province, ...)
+    kind: str = "city"  # "city" for the shipped places (countries too), else the
+    # region's kind (state, province, ...)
 
     @property
     def is_region(self) -> bool:
-        return self.kind not in ("city", "country") and not self.is_country
+        return self.kind != "city"
 
 
 class Gazetteer:
