@@ -108,7 +108,8 @@ def _shift(value: date | None, days: int) -> date | None:
     return value + timedelta(days=days) if value and days else value
 
 
-def synthesise(stories: list[tuple[dict, dict]], n: int) -> Iterator[tuple[Any, Any]]:
+def synthesise(stories: list[tuple[dict, dict]], n: int, signed: bool = True
+               ) -> Iterator[tuple[Any, Any]]:
     """``n`` (Article, Document) pairs: the stories' variants, in order.
 
     Each story is validated once; a variant is a copy of it with the fields that
@@ -116,6 +117,7 @@ def synthesise(stories: list[tuple[dict, dict]], n: int) -> Iterator[tuple[Any, 
     storing it."""
     import numpy as np
 
+    from parley.clean.minhash import signature
     from parley.model import Article, Document
 
     base = []
@@ -138,12 +140,15 @@ def synthesise(stories: list[tuple[dict, dict]], n: int) -> Iterator[tuple[Any, 
                 "value": _shift(e.date.value, days),
                 "candidates": [_shift(c, days) for c in e.date.candidates]})})
             for e in doc.events]
+        # a pre-coded document carries its text's signature (the coder's clean stage
+        # computes it); ``signed=False``: documents coded without it
         yield a, doc.model_copy(update={"id": a.id, "text": text, "published": published,
-                                        "events": events})
+                                        "events": events,
+                                        "signature": signature(text) if signed else None})
 
 
-def build(db: str, n: int, stories: list[tuple[dict, dict]], hash_workers: int = 0
-          ) -> float:
+def build(db: str, n: int, stories: list[tuple[dict, dict]], hash_workers: int = 0,
+          signed: bool = True) -> float:
     """Ingest ``n`` synthesised articles; return articles per second."""
     from parley.store import open_store
     from parley.store.writer import ingest
@@ -152,7 +157,7 @@ def build(db: str, n: int, stories: list[tuple[dict, dict]], hash_workers: int =
     making = [0.0]
 
     def items() -> Iterator[Any]:
-        made = synthesise(stories, n)
+        made = synthesise(stories, n, signed)
         while True:
             t = time.perf_counter()
             pair = next(made, None)
@@ -192,7 +197,9 @@ def build(db: str, n: int, stories: list[tuple[dict, dict]], hash_workers: int =
     print(f"ingest: {report.stored} articles stored ({report.near_duplicates} near-"
           f"duplicates), {report.events} events: {report.fused_new} fused events, "
           f"{report.fused_joined} joins, {report.conflicts} conflicts; {elapsed:.0f} s, of "
-          f"which {making[0]:.0f} s synthesising; {cpu:.0f} s CPU in this process"
+          f"which {making[0]:.0f} s synthesising"
+          + (" (the variants and their signatures)" if signed else "")
+          + f"; {cpu:.0f} s CPU in this process"
           + (f" ({hash_workers} hashing process{'es' if hash_workers > 1 else ''} besides)"
              if hash_workers else ""), file=sys.stderr)
     return report.stored / elapsed if report.stored else 0.0
@@ -262,6 +269,9 @@ def main() -> None:
     ap.add_argument("--hash-workers", type=int, default=0, metavar="N",
                     help="processes computing the MinHash signatures of the next batch "
                     "while one is written (the writer's executor); 0: in turn")
+    ap.add_argument("--unsigned", action="store_true", help="documents without their "
+                    "text's MinHash signature (coded before documents carried it): the "
+                    "writer computes it")
     args = ap.parse_args()
 
     drop: Callable[[], None] | None = None
@@ -288,7 +298,8 @@ def main() -> None:
         db = str(path)
     try:
         if not reuse:
-            rate = build(db, args.articles, coded_stories(), args.hash_workers)
+            rate = build(db, args.articles, coded_stories(), args.hash_workers,
+                         not args.unsigned)
             print(f"ingest of pre-coded documents: {rate:.0f} articles/s")
         for name, (p50, p99) in measure(db, args.runs).items():
             print(f"{name:34s} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms")

@@ -89,7 +89,7 @@ def _coder(items):
     return lambda batch: [docs[a.id] for a in batch]
 
 
-def test_hashing_the_next_batch_on_an_executor_stores_the_same(tmp_path):
+def test_signatures_carried_computed_or_hashed_on_an_executor_store_the_same(tmp_path):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -98,15 +98,24 @@ def test_hashing_the_next_batch_on_an_executor_stores_the_same(tmp_path):
 
     items = _articles()
     coder = _coder(items)
-    in_turn, ahead = str(tmp_path / "in-turn.db"), str(tmp_path / "ahead.db")
-    with open_store(in_turn) as store:
+
+    def unsigned(batch):  # documents coded before they carried a signature
+        return [d.model_copy(update={"signature": None}) for d in coder(batch)]
+
+    assert all(d.signature is not None for d in coder(items) if d.text.strip())
+    carried, computed, ahead = (str(tmp_path / f"{n}.db")
+                                for n in ("carried", "computed", "ahead"))
+    with open_store(carried) as store:
         expected = ingest(store, items, coder=coder, batch_size=4)
+    with open_store(computed) as store:
+        ingest(store, items, coder=unsigned, batch_size=4)
     with (ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool,
           open_store(ahead) as store):
-        got = ingest(store, items, coder=coder, batch_size=4, executor=pool)
+        got = ingest(store, items, coder=unsigned, batch_size=4, executor=pool)
     assert (got.stored, got.batches, got.near_duplicates, got.copied) == (
         expected.stored, expected.batches, expected.near_duplicates, expected.copied)
-    assert _dump(ahead) == _dump(in_turn)
+    assert expected.near_duplicates == 2
+    assert _dump(ahead) == _dump(carried) == _dump(computed)
 
 
 def test_a_failing_coder_with_an_executor_keeps_the_batches_before_it(tmp_path):

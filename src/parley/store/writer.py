@@ -153,6 +153,7 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder
             on_error(err)
 
     def coded_batches() -> Iterator[tuple[list[tuple[str, Article, Document]],
+                                          list[Signature | None],
                                           Future[list[tuple[bytes, bool]]] | None]]:
         for chunk in _chunks(items, batch_size):
             report.read += len(chunk)
@@ -179,15 +180,22 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder
                     coded.append((h, article, doc))
                 progress(1)
             if coded:
-                yield coded, (executor.submit(signatures, [a.text for _, a, _ in coded])
-                              if executor else None)
+                # a document coded with its signature brings it; the others' are
+                # computed here (on the executor, when there is one)
+                carried = [Signature.carried(d, a.text) for _, a, d in coded]
+                missing = [a.text for (_, a, _), sig in zip(coded, carried, strict=True)
+                           if sig is None]
+                yield coded, carried, (executor.submit(signatures, missing)
+                                       if executor and missing else None)
 
     batches = coded_batches()
-    for found, hashed in (_one_ahead(batches) if executor else batches):
+    for found, carried, hashed in (_one_ahead(batches) if executor else batches):
         # hashed before the write lock is taken: readers and other writers are not
         # kept waiting for it
-        sigs = ([Signature.from_bytes(data, empty=empty) for data, empty in hashed.result()]
-                if hashed else [Signature.of(a.text) for _, a, _ in found])
+        computed = iter([Signature.from_bytes(data, empty=empty)
+                         for data, empty in hashed.result()] if hashed else ())
+        sigs = [sig or next(computed, None) or Signature.of(a.text)
+                for (_, a, _), sig in zip(found, carried, strict=True)]
         coded = [_Coded(h, a, d, sig) for (h, a, d), sig in zip(found, sigs, strict=True)]
         batch = IngestReport()
         try:
@@ -480,6 +488,10 @@ def _find_near_duplicates(conn: Connection, batch: list[_Coded]) -> None:
                 local.setdefault(b, []).append(i)
 
 
+# kept in columns of their own (``text``, ``minhash``), not twice
+_NOT_IN_DOCUMENT = {"text", "signature"}
+
+
 def _insert_articles(conn: Connection, batch: list[_Coded], report: IngestReport) -> None:
     rows = []
     for c in batch:
@@ -497,7 +509,7 @@ def _insert_articles(conn: Connection, batch: list[_Coded], report: IngestReport
             "minhash": c.sig.to_bytes(),
             "ingested_at": now(),
             # serialised by pydantic, not dumped to a dict and encoded again
-            "document": JSONText(c.doc.model_dump_json(exclude={"text"})),
+            "document": JSONText(c.doc.model_dump_json(exclude=_NOT_IN_DOCUMENT)),
         })
     ids = _insert_rows(conn, articles, rows)
     later = []  # near-duplicates of an article of this batch: linked once it has an id
