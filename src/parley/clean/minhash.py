@@ -36,8 +36,8 @@ SCHEME = "minhash/datasketch-affine32/128/sha1-32/word-5-shingles"
 _MAX = np.uint32(0xFFFFFFFF)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-# a word character outside ASCII: the text needs the general (slower) word split
-_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
+_WORD_CHAR = re.compile(r"\w", re.UNICODE)
+_ASCII = bytes(range(128))
 # bytes of the UTF-8 text -> the lower-cased ASCII word characters, anything else a
 # space (every byte of a multi-byte character is >= 0x80)
 _ASCII_WORDS = bytes(
@@ -62,11 +62,13 @@ def permutations() -> tuple[np.ndarray, np.ndarray]:
 
 def words(text: str) -> list[bytes]:
     """The text's words (``\\w+``), lower-cased, UTF-8."""
-    if _NON_ASCII_WORD.search(text) is None:
-        # only ASCII letters, digits and "_" make words: one C pass over the bytes
-        # (lone surrogates, never word characters, pass as separators)
-        return text.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split()
-    return [w.lower().encode("utf-8") for w in _WORD.findall(text)]
+    # (lone surrogates, never word characters, are passed through as separators)
+    data = text.encode("utf-8", "surrogatepass")
+    beyond = data.translate(None, _ASCII)  # the characters outside ASCII, run together
+    if beyond and _WORD_CHAR.search(beyond.decode("utf-8", "surrogatepass")):
+        return [w.lower().encode("utf-8") for w in _WORD.findall(text)]
+    # only ASCII letters, digits and "_" make words: one C pass over the bytes
+    return data.translate(_ASCII_WORDS).split()
 
 
 def _grams(ws: list[bytes]) -> list[bytes]:
