@@ -73,3 +73,12 @@ def test_a_document_coded_with_its_signature_brings_it():
     # not the text stored, or coded without one: computed at ingest
     assert Signature.carried(doc, STORY + " More.") is None
     assert Signature.carried(Document(id="d", text=STORY), STORY) is None
+
+
+def test_the_stored_bands_are_datasketchs_split_at_the_threshold():
+    from datasketch import MinHashLSH
+
+    from parley.store.dedup import BANDS, NUM_PERM, ROWS
+
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    assert (lsh.b, lsh.r) == (BANDS, ROWS) == (9, 13)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -31,15 +30,15 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
-@lru_cache(maxsize=1)
-def _bands() -> tuple[int, int]:
-    # datasketch picks the (bands, rows) split that balances false positives and
-    # negatives at the threshold; we reuse it for the bands stored in the database
-    # (imported here: datasketch brings scipy, which nothing else at start-up needs)
-    from datasketch import MinHashLSH
+# The LSH bands stored in the database: 9 bands of 13 rows, the split datasketch's
+# ``MinHashLSH(threshold=0.8, num_perm=128)`` picks to balance false positives and
+# negatives at the threshold (``tests/store/test_dedup.py`` checks it still does; it is
+# not asked at run time because datasketch brings scipy, slow to import)
+BANDS, ROWS = 9, 13
 
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    return lsh.b, lsh.r
+
+def _bands() -> tuple[int, int]:
+    return BANDS, ROWS
 
 
 @dataclass(frozen=True, slots=True)

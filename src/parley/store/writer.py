@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from json.encoder import encode_basestring_ascii as _json_str
+from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import (
@@ -281,9 +282,15 @@ _ORIGINAL_KEYS = (
     .where(doc_events.c.article_id.in_(bindparam("ids", expanding=True))))
 _ARTICLE_TEXTS = select(articles.c.id, articles.c.text).where(
     articles.c.id.in_(bindparam("ids", expanding=True)))
+_de = doc_events.c
+# the reports of fused events, as ``load_fused`` reads them: each mention is counted
+# by the database (the JSON is not sent back and parsed)
 _MEMBERS = (
     select(fused_event_reports.c.fused_event_id, fused_event_reports.c.canonical_article_id,
-           doc_events, articles.c.published)
+           _de.id, _de.article_id, _de.type, _de.factuality, _de.date, _de.date_precision,
+           _de.date_disputed, _de.mode, _de.context, _de.place_name, _de.place_country,
+           _de.lat, _de.lon, _de.confidence, _de.mention_start, _de.mention_end,
+           func.json_array_length(_de.spans), _de.background, articles.c.published)
     .join(doc_events, doc_events.c.id == fused_event_reports.c.doc_event_id)
     .join(articles, articles.c.id == doc_events.c.article_id)
     .where(fused_event_reports.c.fused_event_id.in_(bindparam("ids", expanding=True)))
@@ -700,26 +707,26 @@ def load_fused(conn: Connection, ids: Sequence[int]) -> list[Fused]:
     if not ids:
         return []
     rows = [r for i in range(0, len(ids), _CHUNK)
-            for r in conn.execute(_MEMBERS, {"ids": list(ids[i:i + _CHUNK])}).mappings()]
-    rows.sort(key=lambda r: r["id"])
+            for r in conn.execute(_MEMBERS, {"ids": list(ids[i:i + _CHUNK])}).tuples()]
+    rows.sort(key=itemgetter(2))  # by document event
     parties: dict[int, list[Party]] = {}
-    for p in _in_chunks(conn, _MEMBER_PARTIES, "ids", [r["id"] for r in rows]):
-        lst = parties.setdefault(p.doc_event_id, [])
-        if all(x.key != p.key for x in lst):
-            lst.append(Party(key=p.key, name=p.name, country=p.country, kind=p.kind,
-                             role=p.role, ident=identity(p.country, p.kb_id, p.name)))
+    for de, key, role, name, country, kind, kb_id in _in_chunks(
+            conn, _MEMBER_PARTIES, "ids", [r[2] for r in rows]):
+        lst = parties.setdefault(de, [])
+        if all(x.key != key for x in lst):
+            lst.append(Party(key=key, name=name, country=country, kind=kind, role=role,
+                             ident=identity(country, kb_id, name)))
     fused = {i: Fused(id=i) for i in ids}
-    for r in rows:
-        fused[r["fused_event_id"]].members.append(Report(
-            article_id=r["article_id"], canonical_id=r["canonical_article_id"],
-            published=r["published"], type=r["type"], factuality=r["factuality"],
-            parties=tuple(parties.get(r["id"], ())), date=r["date"],
-            precision=r["date_precision"], date_disputed=r["date_disputed"],
-            mode=r["mode"], context=r["context"], place_name=r["place_name"],
-            place_country=r["place_country"], lat=r["lat"], lon=r["lon"],
-            confidence=r["confidence"],
-            span=(r["mention_start"] or 0, r["mention_end"] or 0), doc_event_id=r["id"],
-            mentions=max(1, len(r["spans"] or ())), background=bool(r["background"])))
+    for (fid, canonical, de, article_id, kind, factuality, day, precision, date_disputed,
+         mode, context, place_name, place_country, lat, lon, confidence, start, end,
+         mentions, background, published) in rows:
+        fused[fid].members.append(Report(
+            article_id=article_id, canonical_id=canonical, published=published, type=kind,
+            factuality=factuality, parties=tuple(parties.get(de, ())), date=day,
+            precision=precision, date_disputed=date_disputed, mode=mode, context=context,
+            place_name=place_name, place_country=place_country, lat=lat, lon=lon,
+            confidence=confidence, span=(start or 0, end or 0), doc_event_id=de,
+            mentions=max(1, mentions or 0), background=bool(background)))
     return [fused[i] for i in ids if fused[i].members]
 
 
@@ -756,6 +763,8 @@ class _Fusion:
         self.events: dict[int, Fused] = {}
         self.stored: dict[int, Fused] = {}  # the stored events as read
         self.by_type_key: dict[tuple[str, str], set[int]] = {}
+        # each event's type and anchor date as it stands (``_in_windows`` reads them)
+        self.head: dict[int, tuple[str, date | None]] = {}
         self.created: list[int] = []
         self.changed: dict[int, None] = {}  # stored events the batch changed, in order
         self.disputed: dict[int, bool] = {}
@@ -847,12 +856,14 @@ class _Fusion:
 
     def _index(self, fid: int) -> None:
         s = self.events[fid].summary()
+        self.head[fid] = (s.type, s.anchor_date)
         for p in s.parties:
             self.by_type_key.setdefault((s.type, p.key), set()).add(fid)
 
     def _in_windows(self, windows: Sequence[_Window]) -> set[int]:
         """The events the candidate query would return for ``windows`` now."""
         found: set[int] = set()
+        head = self.head
         for types, lo, hi, keys in windows:
             for t in types:
                 for k in keys:
@@ -860,9 +871,8 @@ class _Fusion:
                         if fid in found:
                             continue
                         # the index is a superset: an event's type may have changed
-                        s = self.events[fid].summary()
-                        if (s.type == t and s.anchor_date is not None
-                                and lo <= s.anchor_date <= hi):
+                        kind, anchor = head[fid]
+                        if kind == t and anchor is not None and lo <= anchor <= hi:
                             found.add(fid)
         return found
 
