@@ -86,22 +86,31 @@ def coded_stories() -> list[tuple[dict, dict]]:
     return [(r["article"], r["doc"]) for r in rows]
 
 
-def _edit(text: str, words: Any, seed: int) -> str:
+def _edit(codes: Any, words: Any, seed: int, letters: Any) -> str:
     """About one word in six gets one letter changed, keeping every offset.
 
-    ``words`` is the (start, length) array of the text's words of four letters or
-    more; the draws are vectorised, so a variant costs little next to storing it."""
+    ``codes`` is the text as an array of code points, ``words`` the (start, length)
+    array of its words of four letters or more, ``letters`` ``_next_letters()``; the
+    draws and the edit are vectorised, so a variant costs little next to storing it."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
     chosen = words[rng.random(len(words)) < 1 / 6]
     at = chosen[:, 0] + 1 + (rng.random(len(chosen)) * (chosen[:, 1] - 1)).astype(int)
-    chars = list(text)
-    for i in at.tolist():
-        c = chars[i]
+    edited = codes.copy()
+    edited[at] = letters[edited[at]]
+    return edited.tobytes().decode("utf-32-le")
+
+
+def _next_letters() -> Any:
+    """Each ASCII letter's replacement (the next of ``_LETTERS``, its case kept)."""
+    import numpy as np
+
+    table = np.arange(128, dtype=np.uint32)
+    for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz":
         repl = _LETTERS[(_LETTERS.find(c.lower()) + 1) % len(_LETTERS)]
-        chars[i] = repl.upper() if c.isupper() else repl
-    return "".join(chars)
+        table[ord(c)] = ord(repl.upper() if c.isupper() else repl)
+    return table
 
 
 def _shift(value: date | None, days: int) -> date | None:
@@ -120,17 +129,19 @@ def synthesise(stories: list[tuple[dict, dict]], n: int, signed: bool = True
     from parley.clean.minhash import signature
     from parley.model import Article, Document
 
+    letters = _next_letters()
     base = []
     for art, doc in stories:
         a = Article.model_validate(art)
         words = np.array([(m.start(), len(m.group())) for m in _WORD.finditer(a.text)],
                          dtype=np.int64).reshape(-1, 2)
-        base.append((a, Document.model_validate(doc), words))
+        codes = np.frombuffer(a.text.encode("utf-32-le"), dtype="<u4")
+        base.append((a, Document.model_validate(doc), words, codes))
     for i in range(n):
-        art, doc, words = base[i % len(base)]
+        art, doc, words, codes = base[i % len(base)]
         k = i // len(base)
         days = (k // 2) * 11
-        text = _edit(art.text, words, i) + f"\n[archive copy {i}]"
+        text = _edit(codes, words, i, letters) + f"\n[archive copy {i}]"
         published = _shift(art.published, days)
         a = art.model_copy(update={"id": f"{art.id}-{i}", "text": text,
                                    "url": f"{art.url or 'https://bench.example/'}?v={i}",

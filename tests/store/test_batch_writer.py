@@ -141,3 +141,29 @@ def test_a_failing_coder_with_an_executor_keeps_the_batches_before_it(tmp_path):
                 ingest(store, items, coder=failing, batch_size=4, executor=executor)
             with open_store(db, create=False) as store, store.read() as conn:
                 assert queries.overview(conn)["articles"] == 8  # the two batches before it
+
+
+def test_the_fused_events_a_batch_leaves_in_memory_are_as_the_store_reads_them(db,
+                                                                              monkeypatch):
+    from parley.store import open_store, writer
+
+    kept: list = []
+
+    class Recording(writer._FusedCache):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            kept.append(self)
+
+    monkeypatch.setattr(writer, "_FusedCache", Recording)
+    items = _articles()
+    with open_store(db) as store:
+        report = writer.ingest(store, items, coder=_coder(items), batch_size=3)
+        assert report.fused_joined > 0 and report.copied > 0
+        (cache,) = kept
+        assert len(cache.events) >= report.fused_new
+        with store.read() as conn:
+            stored = {f.id: f for f in writer.load_fused(conn, sorted(cache.events))}
+    assert set(stored) == set(cache.events)
+    for fid, f in cache.events.items():
+        assert f.members == stored[fid].members, fid
+        assert f.summary() == stored[fid].summary()

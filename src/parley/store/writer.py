@@ -18,9 +18,10 @@ changed are written at the end of the batch.
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from json.encoder import encode_basestring_ascii as _json_str
@@ -137,8 +138,6 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder
     rule = rule or FusionRule()
     if rule.plover is None:
         # read the PLOVER table once, not on every comparison
-        from dataclasses import replace
-
         from parley.knowledge import default_knowledge
 
         rule = replace(rule, plover=default_knowledge().plover)
@@ -189,6 +188,7 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder
                 yield coded, carried, (executor.submit(signatures, missing)
                                        if executor and missing else None)
 
+    cache = _FusedCache()
     batches = coded_batches()
     for found, carried, hashed in (_one_ahead(batches) if executor else batches):
         # hashed before the write lock is taken: readers and other writers are not
@@ -199,6 +199,7 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder
                 for (_, a, _), sig in zip(found, carried, strict=True)]
         coded = [_Coded(h, a, d, sig) for (h, a, d), sig in zip(found, sigs, strict=True)]
         batch = IngestReport()
+        fusion = None
         try:
             with store.write() as conn:
                 # a concurrent writer may have stored some since the check above
@@ -206,13 +207,15 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder
                 batch.already_stored += sum(1 for c in coded if c.digest in known)
                 new = [c for c in coded if c.digest not in known]
                 if new:
-                    _store_batch(conn, new, rule, batch)
+                    fusion = _store_batch(conn, new, rule, batch, cache)
                 _count_rows(conn, batch)
                 pairs.apply_all(conn, batch.pairs)
         except DBAPIError as exc:
             raise StoreError(f"batch {report.batches + 1} was not stored ({db_reason(exc)}); the "
                              f"{report.batches} batches before it are",
                              source=coded[0].article.source) from None
+        if fusion is not None:  # committed: the fused events are as stored now
+            cache.keep(fusion.settled())
         report.add(batch)
         report.batches += 1
     return report
@@ -465,17 +468,19 @@ class _Coded:
 
 
 def _store_batch(conn: Connection, batch: list[_Coded], rule: FusionRule,
-                 report: IngestReport) -> None:
+                 report: IngestReport, cache: _FusedCache) -> _Fusion:
+    """Write the batch; return its fusion (what it made of the fused events)."""
     _find_near_duplicates(conn, batch)
     _insert_articles(conn, batch, report)
     _insert_actors_and_events(conn, batch)
-    fusion = _Fusion(rule, report)
+    fusion = _Fusion(rule, report, cache)
     with_events = [c for c in batch if c.doc.events]
     fusion.plan_copies(conn, with_events, batch)
     fusion.load_candidates(conn, with_events)
     for coded in with_events:
         fusion.document(coded)
     fusion.write(conn)
+    return fusion
 
 
 def _find_near_duplicates(conn: Connection, batch: list[_Coded]) -> None:
@@ -648,6 +653,33 @@ def _report(article_id: int, canonical: int, published: date | None, event: Even
 
 # -- cross-report fusion against the stored fused events ------------------------------
 
+class _FusedCache:
+    """The fused events the batches before left in memory, as they are stored, the
+    most recently used first to stay: a batch reads from the store only the
+    candidates not held here with their current number of reports. (Reports are only
+    ever added to a fused event, and never change, so that number says whether
+    another writer has changed one since.)"""
+
+    def __init__(self, limit: int = 20_000):
+        self.limit = limit
+        self.events: OrderedDict[int, Fused] = OrderedDict()
+
+    def get(self, fid: int, reports: int | None) -> Fused | None:
+        f = self.events.get(fid)
+        if f is None or reports is None or len(f.members) != reports:
+            return None
+        self.events.move_to_end(fid)
+        return f
+
+    def keep(self, events: Iterable[Fused]) -> None:
+        for f in events:
+            assert f.id is not None
+            self.events[f.id] = f
+            self.events.move_to_end(f.id)
+        while len(self.events) > self.limit:
+            self.events.popitem(last=False)
+
+
 # A candidate window of a document: fused events of one of ``types`` whose anchor date
 # lies in [lo, hi] and that share a participant key with ``keys``.
 _Window = tuple[frozenset[str], date, date, frozenset[str]]
@@ -676,13 +708,14 @@ def _windows(rule: FusionRule, reports: Sequence[Report],
 
 @lru_cache(maxsize=1)
 def _candidates_query() -> CompoundSelect:
-    """Stored fused events found by any of ``_PROBES`` probes: a UNION of indexed
-    lookups, each of one type in an anchor window (the ``(type, anchor_date)`` index),
-    holding one of ``_KEYS`` participant keys (the participants' primary key). Every
-    probe has the same shape, so the statement is compiled and prepared once."""
+    """Stored fused events found by any of ``_PROBES`` probes, with their number of
+    reports: a UNION of indexed lookups, each of one type in an anchor window (the
+    ``(type, anchor_date)`` index), holding one of ``_KEYS`` participant keys (the
+    participants' primary key). Every probe has the same shape, so the statement is
+    compiled and prepared once."""
     fe, fp = fused_events.c, fused_participants.c
     return union(*(
-        select(fe.id).where(
+        select(fe.id, fe.report_count).where(
             fe.type == bindparam(f"t{i}"),
             fe.anchor_date.between(bindparam(f"lo{i}"), bindparam(f"hi{i}")),
             exists().where(and_(fp.fused_event_id == fe.id,
@@ -757,9 +790,10 @@ class _Fusion:
     the indexed query would give had the documents before it been written already.
     """
 
-    def __init__(self, rule: FusionRule, report: IngestReport):
+    def __init__(self, rule: FusionRule, report: IngestReport, cache: _FusedCache):
         self.rule = rule
         self.report = report
+        self.cache = cache
         self.events: dict[int, Fused] = {}
         self.stored: dict[int, Fused] = {}  # the stored events as read
         self.by_type_key: dict[tuple[str, str], set[int]] = {}
@@ -773,6 +807,7 @@ class _Fusion:
         self.links: list[tuple] = []  # rows of ``_LINK_COLUMNS``
         self.conflicts: list[tuple] = []  # rows of ``_CONFLICT_COLUMNS``
         self.next_id = _PROVISIONAL
+        self.real: dict[int, int] = {}  # provisional id -> id, once written
 
     # -- reading ----------------------------------------------------------------------
 
@@ -831,7 +866,7 @@ class _Fusion:
             context = frozenset().union(*(r.article_actors for r in c.reports))
             c.windows = _windows(self.rule, fresh, frozenset(_store_keys(c.reports, context)))
             windows.update(dict.fromkeys(c.windows))
-        ids: set[int] = set()
+        found: dict[int, int] = {}  # fused event -> its number of reports
         probes = _probes(windows)
         for i in range(0, len(probes), _PROBES):
             part = probes[i:i + _PROBES]
@@ -840,13 +875,19 @@ class _Fusion:
             for n, (t, lo, hi, keys) in enumerate(part):
                 params.update({f"t{n}": t, f"lo{n}": lo, f"hi{n}": hi})
                 params.update({f"k{n}_{j}": k for j, k in enumerate(keys)})
-            ids.update(conn.execute(_candidates_query(), params).scalars())
+            found.update((fid, n) for fid, n in conn.execute(_candidates_query(), params))
+        ids: set[int] = set(found)
         for c in batch:
             for kind, original_event, _ in c.plan.values():
                 fid = self.target_of.get(original_event) if original_event else None
                 if kind == "copy" and fid:
                     ids.add(fid)
-        for f in load_fused(conn, sorted(ids)):
+        # what an earlier batch left in memory is as stored while its count of
+        # reports is (reports are only ever added, never changed)
+        kept = {fid: f for fid in ids
+                if (f := self.cache.get(fid, found.get(fid))) is not None}
+        for f in itertools.chain(kept.values(),
+                                 load_fused(conn, sorted(ids.difference(kept)))):
             assert f.id is not None
             self.stored[f.id] = f
             self.events[f.id] = f
@@ -990,7 +1031,7 @@ class _Fusion:
         """Insert the created fused events, rewrite the changed ones, then the links,
         participants, conflicts and the pair counts' changes."""
         rule, delta = self.rule, self.report.pairs
-        real: dict[int, int] = {}
+        real = self.real
         party_rows: list[tuple] = []
         if self.created:
             summaries = [self.events[p].summary() for p in self.created]
@@ -1026,6 +1067,18 @@ class _Fusion:
         _insert(conn, conflicts, _CONFLICT_COLUMNS,
                 [(real.get(row[0], row[0]), *row[1:]) for row in self.conflicts])
         self.report.conflicts += len(self.conflicts)
+
+
+    def settled(self) -> list[Fused]:
+        """Once written: each fused event the batch read or made, as ``load_fused``
+        would read it back (its real id; reports as rebuilt from the store, which does
+        not keep the article's actors with each)."""
+        out = []
+        for fid, f in self.events.items():
+            members = [m if not m.article_actors else replace(m, article_actors=frozenset())
+                       for m in f.members]
+            out.append(Fused(id=self.real.get(fid, fid), members=members, _cached=f._cached))
+        return out
 
 
 def _copy_plan(c: _Coded, original_text: str, tellings: Sequence[Telling]
