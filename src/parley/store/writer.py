@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from json.encoder import encode_basestring_ascii as _json_str
 from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
@@ -38,7 +38,6 @@ from sqlalchemy import (
     exists,
     func,
     insert,
-    or_,
     select,
     union,
     update,
@@ -268,8 +267,6 @@ _MINHASHES = select(articles.c.id, articles.c.minhash).where(
     articles.c.id.in_(bindparam("ids", expanding=True)))
 _SET_ORIGINAL = update(articles).where(articles.c.id == bindparam("aid")).values(
     near_duplicate_of=bindparam("original"))
-_UPDATE_FUSED = update(fused_events).where(fused_events.c.id == bindparam("fid")).values(
-    disputed=or_(fused_events.c.disputed, bindparam("now_disputed", type_=Boolean)))
 _STORED_KEYS = select(fused_participants.c.key).where(
     fused_participants.c.key.in_(bindparam("keys", expanding=True))).distinct()
 _ORIGINALS = (
@@ -325,9 +322,14 @@ def _new_ids(conn: Connection, table: Table, n: int) -> list[int]:
     if not n:
         return []
     if conn.dialect.name == "sqlite":
-        first = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        first = (conn.execute(_max_id(table)).scalar() or 0) + 1
         return list(range(first, first + n))
     return sorted(conn.execute(_next_ids(table), {"n": n}).scalars())
+
+
+@lru_cache(maxsize=8)
+def _max_id(table: Table):
+    return select(func.max(table.c.id))
 
 
 @lru_cache(maxsize=8)
@@ -400,9 +402,44 @@ def _insert_plan(table: Table, columns: tuple[str, ...], encoded: frozenset[str]
     return sql, [(i, f) for i, f in enumerate(processors) if f is not None]
 
 
+def _update_fused(conn: Connection, rows: Sequence[tuple]) -> None:
+    """Rewrite fused events: each row is ``_FUSED_VALUES``, ``updated_at``, whether the
+    batch found it disputed (it stays disputed if it was) and its id; in one
+    executemany, the columns' bind processors run as in ``_insert``."""
+    if not rows:
+        return
+    sql, processed = _update_plan(conn.dialect)
+    if processed:
+        values: list = list(zip(*rows, strict=True))
+        for i, f in processed:
+            values[i] = map(f, values[i])
+        rows = list(zip(*values, strict=True))
+    conn.exec_driver_sql(sql, rows)
+
+
+@lru_cache(maxsize=2)
+def _update_plan(dialect) -> tuple[str, list[tuple[int, Callable]]]:
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    fe = fused_events.c
+    assigned = [*_FUSED_VALUES, "updated_at"]
+    sets = ", ".join(f"{quote(fe[k].name)} = {mark}" for k in assigned)
+    disputed = quote(fe.disputed.name)
+    sql = (f"UPDATE {quote(fused_events.name)} SET {sets}, {disputed} = ({disputed} OR {mark})"
+           f" WHERE {quote(fe.id.name)} = {mark}")
+    types = [fe[k].type for k in assigned] + [Boolean(), fe.id.type]
+    processors = [t.dialect_impl(dialect).bind_processor(dialect) for t in types]
+    return sql, [(i, f) for i, f in enumerate(processors) if f is not None]
+
+
 # JSON as ``json.dumps`` writes it (the JSON columns' processor), for the shapes the
 # writer stores by the thousand, without its per-call work
 def _json_strings(values: Sequence[str]) -> str:
+    body = '", "'.join(values)
+    # printable ASCII without quotes or backslashes is written as it is (names are)
+    if (body.isascii() and body.isprintable() and "\\" not in body
+            and body.count('"') == 2 * len(values) - 2):
+        return '["' + body + '"]'
     return "[" + ", ".join(map(_json_str, values)) + "]"
 
 
@@ -466,6 +503,11 @@ class _Coded:
     def published(self) -> date | None:
         return self.doc.published or self.article.published
 
+    @cached_property
+    def buckets(self) -> list[tuple[int, int]]:
+        """The signature's LSH (band, bucket) pairs; none for a text without words."""
+        return [] if self.sig.empty else self.sig.buckets()
+
 
 def _store_batch(conn: Connection, batch: list[_Coded], rule: FusionRule,
                  report: IngestReport, cache: _FusedCache) -> _Fusion:
@@ -488,7 +530,7 @@ def _find_near_duplicates(conn: Connection, batch: list[_Coded]) -> None:
     an earlier original of the batch: the candidates are the originals sharing an LSH
     band (one lookup for the whole batch), confirmed by the estimated Jaccard; the best
     wins, the oldest on a tie."""
-    buckets = [c.sig.buckets() if not c.sig.empty else [] for c in batch]
+    buckets = [c.buckets for c in batch]
     stored: dict[tuple[int, int], list[int]] = {}
     wanted = sorted({k for bs in buckets for _, k in bs})
     for band, bucket, aid in _in_chunks(conn, _BANDS, "buckets", wanted):
@@ -546,7 +588,7 @@ def _insert_articles(conn: Connection, batch: list[_Coded], report: IngestReport
         if c.dup is None:
             c.canonical = c.id
             if not c.sig.empty:
-                bands.extend((b, k, c.id) for b, k in c.sig.buckets())
+                bands.extend((b, k, c.id) for b, k in c.buckets)
             continue
         report.near_duplicates += 1
         if c.dup.in_batch:
@@ -1045,16 +1087,14 @@ class _Fusion:
                 _party_rows(party_rows, fid, s, set())
                 _aggregate(delta, s, rule)
         updates = []
+        stamp = now()
         for fid in self.changed:
             old, s = self.stored[fid].summary(), self.events[fid].summary()
-            updates.append({**dict(zip(_FUSED_VALUES, _fused_values(s), strict=True)),
-                            "updated_at": now(), "fid": fid,
-                            "now_disputed": self.disputed[fid]})
+            updates.append((*_fused_values(s), stamp, self.disputed[fid], fid))
             _party_rows(party_rows, fid, s, {p.key for p in old.parties})
             _aggregate(delta, old, rule, -1)
             _aggregate(delta, s, rule)
-        if updates:
-            conn.execute(_UPDATE_FUSED, updates)
+        _update_fused(conn, updates)
         if party_rows:
             keys = sorted({r[1] for r in party_rows})
             known = {k for (k,) in _in_chunks(conn, _STORED_KEYS, "keys", keys)}
@@ -1075,6 +1115,9 @@ class _Fusion:
         not keep the article's actors with each)."""
         out = []
         for fid, f in self.events.items():
+            if fid in self.stored and fid not in self.changed:
+                out.append(self.stored[fid])  # read, and left as it was
+                continue
             members = [m if not m.article_actors else replace(m, article_actors=frozenset())
                        for m in f.members]
             out.append(Fused(id=self.real.get(fid, fid), members=members, _cached=f._cached))
