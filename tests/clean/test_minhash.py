@@ -43,7 +43,8 @@ def _reference_shingles(text: str) -> set[bytes]:
 def _random_texts(n: int) -> list[str]:
     rng = random.Random(15)
     pool = ("the", "Kenya", "Ugandan", "talks", "café", "Zürich", "ΣΟΦΙΑ", "2024", "_x",
-            "—", "“", "”", ",", ".", "İzmir", "straße", "東京", "a1b2", "\u212a", "’s")
+            "—", "“", "”", ",", ".", "İzmir", "straße", "東京", "a1b2", "\u212a", "’s",
+            "ΟΔΟΣ", "ΑΣʹ", "ʹΣΑ", "Σ", "'Σ'", "ΣΣ")
     return [" ".join(rng.choice(pool) for _ in range(rng.randrange(0, 80)))
             for _ in range(200)]
 

@@ -66,7 +66,10 @@ def words(text: str) -> list[bytes]:
     data = text.encode("utf-8", "surrogatepass")
     beyond = data.translate(None, _ASCII)  # the characters outside ASCII, run together
     if beyond and _WORD_CHAR.search(beyond.decode("utf-8", "surrogatepass")):
-        return [w.lower().encode("utf-8") for w in _WORD.findall(text)]
+        # lower-casing the words joined by spaces is lower-casing each: a space is
+        # neither cased nor case-ignorable (the final-sigma rule stops at it), and no
+        # character lower-cases to one
+        return " ".join(_WORD.findall(text)).lower().encode("utf-8").split(b" ")
     # only ASCII letters, digits and "_" make words: one C pass over the bytes
     return data.translate(_ASCII_WORDS).split()
 
