@@ -2,9 +2,10 @@
 
 ``--db`` (or ``PARLEY_DB``) takes a SQLAlchemy URL or a bare path; a bare path is a
 SQLite file. SQLite runs in WAL mode with a busy timeout (checkpointing every 10,000
-pages), so ``parley events`` reads a consistent snapshot while ``parley ingest`` writes; write transactions start with
-``BEGIN IMMEDIATE`` so two writers queue on the lock instead of failing half-way. On
-PostgreSQL writers serialise on a transaction-scoped advisory lock.
+pages), so ``parley events`` reads a consistent snapshot while ``parley ingest``
+writes; write transactions start with ``BEGIN IMMEDIATE`` so two writers queue on the
+lock instead of failing half-way. On PostgreSQL writers serialise on a
+transaction-scoped advisory lock.
 """
 
 from __future__ import annotations
