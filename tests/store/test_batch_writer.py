@@ -167,3 +167,23 @@ def test_the_fused_events_a_batch_leaves_in_memory_are_as_the_store_reads_them(d
     for fid, f in cache.events.items():
         assert f.members == stored[fid].members, fid
         assert f.summary() == stored[fid].summary()
+
+
+def test_ingest_puts_the_garbage_collector_back_as_it_was(tmp_path):
+    import gc
+
+    from parley.store import open_store
+    from parley.store.writer import ingest
+
+    items = _articles()[:6]
+    coder, seen = _coder(items), []
+
+    def watching(batch):
+        seen.append(gc.get_threshold())
+        return coder(batch)
+
+    before = gc.get_threshold()
+    with open_store(str(tmp_path / "gc.db")) as store:
+        ingest(store, items, coder=watching, batch_size=3)
+    assert gc.get_threshold() == before
+    assert all(t[0] >= max(before[0], 50_000) for t in seen)

@@ -17,10 +17,12 @@ changed are written at the end of the batch.
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property, lru_cache
@@ -127,13 +129,46 @@ def ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder
     of inputs just handled. A ``ParleyError`` raised by the coder itself (no model, bad
     knowledge base) stops the run; the batches committed before it stay.
 
+    A document coded with its MinHash signature (``Document.signature``, which the
+    coding pipeline sets) brings it; the signatures of the others are computed here.
     With an ``executor`` (e.g. ``ProcessPoolExecutor(1)``), each batch is read and
-    coded, and its MinHash signatures computed on the executor, while the batch before
-    it is written: the hashing, the costliest part of writing pre-coded documents,
-    then overlaps the database work. What is stored is the same.
+    coded, and the signatures it lacks computed on the executor, while the batch
+    before it is written. What is stored is the same.
+
+    While it runs, the cyclic garbage collector runs less often (``_few_collections``).
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
+    with _few_collections():
+        return _ingest(store, items, coder=coder, batch_size=batch_size, rule=rule,
+                       on_error=on_error, on_progress=on_progress, executor=executor)
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Raise the garbage collector's thresholds (never lower them) for the duration.
+
+    A batch keeps tens of thousands of objects alive until it is written (documents,
+    rows, reports, the fused events kept between batches), so with Python's defaults
+    they outlive the young generations and the collector runs a full collection every
+    few batches, each longer as the kept events grow: 15% of the writer's time at
+    20,000 articles. Few of these objects are in reference cycles: collecting rarely
+    left the bench's peak memory as it was (218 against 217 MB at 10,000 articles).
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(*(max(old, new) for old, new in zip(before, (50_000, 20, 100),
+                                                         strict=True)))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _ingest(store: Store, items: Iterable[Article | ParleyError], *, coder: Coder,
+            batch_size: int, rule: FusionRule | None,
+            on_error: Callable[[ParleyError], None] | None,
+            on_progress: Callable[[int], None] | None,
+            executor: Executor | None) -> IngestReport:
     rule = rule or FusionRule()
     if rule.plover is None:
         # read the PLOVER table once, not on every comparison
