@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 import numpy as np
@@ -74,10 +75,10 @@ def words(text: str) -> list[bytes]:
     return data.translate(_ASCII_WORDS).split()
 
 
-def _grams(ws: list[bytes]) -> list[bytes]:
+def _grams(ws: list[bytes]) -> Iterator[bytes]:
     if len(ws) < SHINGLE:
-        return [b" ".join(ws)] if ws else []
-    return list(map(b" ".join, zip(*(ws[i:] for i in range(SHINGLE)))))
+        return iter([b" ".join(ws)] if ws else [])
+    return map(b" ".join, zip(*(ws[i:] for i in range(SHINGLE))))
 
 
 def shingles(text: str) -> set[bytes]:
@@ -96,13 +97,16 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 
 def minhash(text: str) -> np.ndarray | None:
     """The 128 MinHash values (uint32) of the text; None when it has no words."""
-    grams = _grams(words(text))
-    if not grams:
+    ws = words(text)
+    if not ws:
         return None
     # a shingle seen twice gives the same minimum: no need to drop repeats
-    hashed = np.frombuffer(b"".join(map(_digest, map(_sha1, grams))), dtype="<u4")[::5]
+    digests = b"".join(map(_digest, map(_sha1, _grams(ws))))
+    hashed = np.frombuffer(digests, dtype="<u4")[::5]  # the first 4 bytes of each
     a, b = permutations()
-    return (a * _fmix32(hashed) + b).min(axis=1)
+    values = a * _fmix32(hashed)  # permutations x shingles
+    values += b
+    return values.min(axis=1)
 
 
 def signature(text: str) -> TextSignature | None:
