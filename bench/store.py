@@ -19,6 +19,11 @@ coded once by the real pipeline (cached under ``$PARLEY_CACHE_DIR``, default
 Ingest runs the real writer (``parley.store.writer.ingest``, batches of 200: dedup,
 cross-report fusion, conflicts, pair counts) with a coder that returns the shifted
 pre-coded documents; articles/s is wall time over the whole run, synthesis included.
+A coded document carries the MinHash signature of its text (the pipeline's clean
+stage computes it), so each variant's signature is computed as it is made, in this
+process, and counts as synthesis; ``--unsigned`` makes documents without one (coded
+before they carried it), which the writer signs, and ``--unsigned --hash-workers N``
+has them signed in N other processes.
 
 Then each query of the query layer is run ``--runs`` times on varied arguments and its
 p50 / p99 printed: a filtered event list (actor and type, a page of 50, with the
