@@ -19,6 +19,11 @@ coded once by the real pipeline (cached under ``$PARLEY_CACHE_DIR``, default
 Ingest runs the real writer (``parley.store.writer.ingest``, batches of 200: dedup,
 cross-report fusion, conflicts, pair counts) with a coder that returns the shifted
 pre-coded documents; articles/s is wall time over the whole run, synthesis included.
+A coded document carries the MinHash signature of its text (the pipeline's clean
+stage computes it), so each variant's signature is computed as it is made, in this
+process, and counts as synthesis; ``--unsigned`` makes documents without one (coded
+before they carried it), which the writer signs, and ``--unsigned --hash-workers N``
+has them signed in N other processes.
 
 Then each query of the query layer is run ``--runs`` times on varied arguments and its
 p50 / p99 printed: a filtered event list (actor and type, a page of 50, with the
@@ -86,29 +91,39 @@ def coded_stories() -> list[tuple[dict, dict]]:
     return [(r["article"], r["doc"]) for r in rows]
 
 
-def _edit(text: str, words: Any, seed: int) -> str:
+def _edit(codes: Any, words: Any, seed: int, letters: Any) -> str:
     """About one word in six gets one letter changed, keeping every offset.
 
-    ``words`` is the (start, length) array of the text's words of four letters or
-    more; the draws are vectorised, so a variant costs little next to storing it."""
+    ``codes`` is the text as an array of code points, ``words`` the (start, length)
+    array of its words of four letters or more, ``letters`` ``_next_letters()``; the
+    draws and the edit are vectorised, so a variant costs little next to storing it."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
     chosen = words[rng.random(len(words)) < 1 / 6]
     at = chosen[:, 0] + 1 + (rng.random(len(chosen)) * (chosen[:, 1] - 1)).astype(int)
-    chars = list(text)
-    for i in at.tolist():
-        c = chars[i]
+    edited = codes.copy()
+    edited[at] = letters[edited[at]]
+    return edited.tobytes().decode("utf-32-le")
+
+
+def _next_letters() -> Any:
+    """Each ASCII letter's replacement (the next of ``_LETTERS``, its case kept)."""
+    import numpy as np
+
+    table = np.arange(128, dtype=np.uint32)
+    for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz":
         repl = _LETTERS[(_LETTERS.find(c.lower()) + 1) % len(_LETTERS)]
-        chars[i] = repl.upper() if c.isupper() else repl
-    return "".join(chars)
+        table[ord(c)] = ord(repl.upper() if c.isupper() else repl)
+    return table
 
 
 def _shift(value: date | None, days: int) -> date | None:
     return value + timedelta(days=days) if value and days else value
 
 
-def synthesise(stories: list[tuple[dict, dict]], n: int) -> Iterator[tuple[Any, Any]]:
+def synthesise(stories: list[tuple[dict, dict]], n: int, signed: bool = True
+               ) -> Iterator[tuple[Any, Any]]:
     """``n`` (Article, Document) pairs: the stories' variants, in order.
 
     Each story is validated once; a variant is a copy of it with the fields that
@@ -116,19 +131,22 @@ def synthesise(stories: list[tuple[dict, dict]], n: int) -> Iterator[tuple[Any, 
     storing it."""
     import numpy as np
 
+    from parley.clean.minhash import signature
     from parley.model import Article, Document
 
+    letters = _next_letters()
     base = []
     for art, doc in stories:
         a = Article.model_validate(art)
         words = np.array([(m.start(), len(m.group())) for m in _WORD.finditer(a.text)],
                          dtype=np.int64).reshape(-1, 2)
-        base.append((a, Document.model_validate(doc), words))
+        codes = np.frombuffer(a.text.encode("utf-32-le"), dtype="<u4")
+        base.append((a, Document.model_validate(doc), words, codes))
     for i in range(n):
-        art, doc, words = base[i % len(base)]
+        art, doc, words, codes = base[i % len(base)]
         k = i // len(base)
         days = (k // 2) * 11
-        text = _edit(art.text, words, i) + f"\n[archive copy {i}]"
+        text = _edit(codes, words, i, letters) + f"\n[archive copy {i}]"
         published = _shift(art.published, days)
         a = art.model_copy(update={"id": f"{art.id}-{i}", "text": text,
                                    "url": f"{art.url or 'https://bench.example/'}?v={i}",
@@ -138,12 +156,15 @@ def synthesise(stories: list[tuple[dict, dict]], n: int) -> Iterator[tuple[Any, 
                 "value": _shift(e.date.value, days),
                 "candidates": [_shift(c, days) for c in e.date.candidates]})})
             for e in doc.events]
+        # a pre-coded document carries its text's signature (the coder's clean stage
+        # computes it); ``signed=False``: documents coded without it
         yield a, doc.model_copy(update={"id": a.id, "text": text, "published": published,
-                                        "events": events})
+                                        "events": events,
+                                        "signature": signature(text) if signed else None})
 
 
-def build(db: str, n: int, stories: list[tuple[dict, dict]], hash_workers: int = 0
-          ) -> float:
+def build(db: str, n: int, stories: list[tuple[dict, dict]], hash_workers: int = 0,
+          signed: bool = True) -> float:
     """Ingest ``n`` synthesised articles; return articles per second."""
     from parley.store import open_store
     from parley.store.writer import ingest
@@ -152,7 +173,7 @@ def build(db: str, n: int, stories: list[tuple[dict, dict]], hash_workers: int =
     making = [0.0]
 
     def items() -> Iterator[Any]:
-        made = synthesise(stories, n)
+        made = synthesise(stories, n, signed)
         while True:
             t = time.perf_counter()
             pair = next(made, None)
@@ -192,7 +213,9 @@ def build(db: str, n: int, stories: list[tuple[dict, dict]], hash_workers: int =
     print(f"ingest: {report.stored} articles stored ({report.near_duplicates} near-"
           f"duplicates), {report.events} events: {report.fused_new} fused events, "
           f"{report.fused_joined} joins, {report.conflicts} conflicts; {elapsed:.0f} s, of "
-          f"which {making[0]:.0f} s synthesising; {cpu:.0f} s CPU in this process"
+          f"which {making[0]:.0f} s synthesising"
+          + (" (the variants and their signatures)" if signed else "")
+          + f"; {cpu:.0f} s CPU in this process"
           + (f" ({hash_workers} hashing process{'es' if hash_workers > 1 else ''} besides)"
              if hash_workers else ""), file=sys.stderr)
     return report.stored / elapsed if report.stored else 0.0
@@ -262,6 +285,9 @@ def main() -> None:
     ap.add_argument("--hash-workers", type=int, default=0, metavar="N",
                     help="processes computing the MinHash signatures of the next batch "
                     "while one is written (the writer's executor); 0: in turn")
+    ap.add_argument("--unsigned", action="store_true", help="documents without their "
+                    "text's MinHash signature (coded before documents carried it): the "
+                    "writer computes it")
     args = ap.parse_args()
 
     drop: Callable[[], None] | None = None
@@ -288,7 +314,8 @@ def main() -> None:
         db = str(path)
     try:
         if not reuse:
-            rate = build(db, args.articles, coded_stories(), args.hash_workers)
+            rate = build(db, args.articles, coded_stories(), args.hash_workers,
+                         not args.unsigned)
             print(f"ingest of pre-coded documents: {rate:.0f} articles/s")
         for name, (p50, p99) in measure(db, args.runs).items():
             print(f"{name:34s} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms")

@@ -145,6 +145,16 @@ class Conflict(_Model):
     evidence: list[Span] = Field(default_factory=list)
 
 
+class TextSignature(_Model):
+    """The text's MinHash signature, which the store compares to find syndicated
+    copies (near-duplicates): ``minhash`` is the values as base64 of little-endian
+    uint32; ``scheme`` names how they were computed (``parley.clean.minhash``), so a
+    signature made another way is computed again rather than compared."""
+
+    scheme: str
+    minhash: str = Field(pattern=r"^[A-Za-z0-9+/]*={0,2}$")
+
+
 class Document(_Model):
     """The document contract: what ``parley code --format json`` prints."""
 
@@ -157,6 +167,9 @@ class Document(_Model):
     actors: list[Actor] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
+    # computed where the document is coded (the ``clean`` stage); None: the text has
+    # no words, or the document was coded without it (the store computes it then)
+    signature: TextSignature | None = None
 
 
 class Article(_Model):
@@ -284,6 +297,7 @@ class Work:
     removed: tuple[Removed, ...] | None = None
     dateline: Dateline | None = None
     codable: str | None = None
+    signature: TextSignature | None = None
     doc: Any = None
     actors: ActorTable | None = None
     candidates: tuple[Candidate, ...] | None = None

@@ -89,7 +89,7 @@ def _coder(items):
     return lambda batch: [docs[a.id] for a in batch]
 
 
-def test_hashing_the_next_batch_on_an_executor_stores_the_same(tmp_path):
+def test_signatures_carried_computed_or_hashed_on_an_executor_store_the_same(tmp_path):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -98,15 +98,24 @@ def test_hashing_the_next_batch_on_an_executor_stores_the_same(tmp_path):
 
     items = _articles()
     coder = _coder(items)
-    in_turn, ahead = str(tmp_path / "in-turn.db"), str(tmp_path / "ahead.db")
-    with open_store(in_turn) as store:
+
+    def unsigned(batch):  # documents coded before they carried a signature
+        return [d.model_copy(update={"signature": None}) for d in coder(batch)]
+
+    assert all(d.signature is not None for d in coder(items) if d.text.strip())
+    carried, computed, ahead = (str(tmp_path / f"{n}.db")
+                                for n in ("carried", "computed", "ahead"))
+    with open_store(carried) as store:
         expected = ingest(store, items, coder=coder, batch_size=4)
+    with open_store(computed) as store:
+        ingest(store, items, coder=unsigned, batch_size=4)
     with (ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool,
           open_store(ahead) as store):
-        got = ingest(store, items, coder=coder, batch_size=4, executor=pool)
+        got = ingest(store, items, coder=unsigned, batch_size=4, executor=pool)
     assert (got.stored, got.batches, got.near_duplicates, got.copied) == (
         expected.stored, expected.batches, expected.near_duplicates, expected.copied)
-    assert _dump(ahead) == _dump(in_turn)
+    assert expected.near_duplicates == 2
+    assert _dump(ahead) == _dump(carried) == _dump(computed)
 
 
 def test_a_failing_coder_with_an_executor_keeps_the_batches_before_it(tmp_path):
@@ -132,3 +141,49 @@ def test_a_failing_coder_with_an_executor_keeps_the_batches_before_it(tmp_path):
                 ingest(store, items, coder=failing, batch_size=4, executor=executor)
             with open_store(db, create=False) as store, store.read() as conn:
                 assert queries.overview(conn)["articles"] == 8  # the two batches before it
+
+
+def test_the_fused_events_a_batch_leaves_in_memory_are_as_the_store_reads_them(db,
+                                                                              monkeypatch):
+    from parley.store import open_store, writer
+
+    kept: list = []
+
+    class Recording(writer._FusedCache):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            kept.append(self)
+
+    monkeypatch.setattr(writer, "_FusedCache", Recording)
+    items = _articles()
+    with open_store(db) as store:
+        report = writer.ingest(store, items, coder=_coder(items), batch_size=3)
+        assert report.fused_joined > 0 and report.copied > 0
+        (cache,) = kept
+        assert len(cache.events) >= report.fused_new
+        with store.read() as conn:
+            stored = {f.id: f for f in writer.load_fused(conn, sorted(cache.events))}
+    assert set(stored) == set(cache.events)
+    for fid, f in cache.events.items():
+        assert f.members == stored[fid].members, fid
+        assert f.summary() == stored[fid].summary()
+
+
+def test_ingest_puts_the_garbage_collector_back_as_it_was(tmp_path):
+    import gc
+
+    from parley.store import open_store
+    from parley.store.writer import ingest
+
+    items = _articles()[:6]
+    coder, seen = _coder(items), []
+
+    def watching(batch):
+        seen.append(gc.get_threshold())
+        return coder(batch)
+
+    before = gc.get_threshold()
+    with open_store(str(tmp_path / "gc.db")) as store:
+        ingest(store, items, coder=watching, batch_size=3)
+    assert gc.get_threshold() == before
+    assert all(t[0] >= max(before[0], 50_000) for t in seen)

@@ -39,6 +39,8 @@ def test_sqlite_store_runs_in_wal_mode(sqlite_db):
     with open_store(sqlite_db) as store, store.read() as conn:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        # a batch writes more than SQLite's default 1,000 pages: not a checkpoint each
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10000
 
 
 def test_readers_do_not_create_a_store(tmp_path, invoke):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from parley.store.dedup import THRESHOLD, Signature, content_hash
 
 STORY = ("Kenya and Uganda agreed on Tuesday to build a joint railway linking Nairobi and "
@@ -46,4 +48,37 @@ def test_signature_is_datasketchs_minhash_of_the_shingles():
                  "two words"):
         reference = MinHash(num_perm=NUM_PERM, scheme="affine32")
         reference.update_batch(sorted(shingles(text)))
-        assert (Signature.of(text).minhash.hashvalues == reference.hashvalues).all()
+        assert (Signature.of(text).values == reference.hashvalues).all()
+        assert Signature.of(text).jaccard(Signature.of(STORY)) == pytest.approx(
+            reference.jaccard(_datasketch(STORY)), abs=0)
+
+
+def _datasketch(text):
+    from datasketch import MinHash
+
+    from parley.store.dedup import NUM_PERM, shingles
+
+    m = MinHash(num_perm=NUM_PERM, scheme="affine32")
+    m.update_batch(sorted(shingles(text)))
+    return m
+
+
+def test_a_document_coded_with_its_signature_brings_it():
+    from parley.clean.minhash import signature
+    from parley.model import Document
+
+    doc = Document(id="d", text=STORY, signature=signature(STORY))
+    carried = Signature.carried(doc, STORY)
+    assert carried is not None and carried.to_bytes() == Signature.of(STORY).to_bytes()
+    # not the text stored, or coded without one: computed at ingest
+    assert Signature.carried(doc, STORY + " More.") is None
+    assert Signature.carried(Document(id="d", text=STORY), STORY) is None
+
+
+def test_the_stored_bands_are_datasketchs_split_at_the_threshold():
+    from datasketch import MinHashLSH
+
+    from parley.store.dedup import BANDS, NUM_PERM, ROWS
+
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    assert (lsh.b, lsh.r) == (BANDS, ROWS) == (9, 13)

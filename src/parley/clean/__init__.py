@@ -1,7 +1,9 @@
 """Clean: find inline boilerplate and the dateline; nothing is deleted, spans are reported.
 
 The ``clean`` stage assigns ``removed`` (boilerplate lines, kept in the text but never
-coded), ``dateline`` and ``codable``: the text with both blanked out, same length.
+coded), ``dateline``, ``codable`` (the text with both blanked out, same length) and
+``signature``: the MinHash signature of the whole text (``parley.clean.minhash``),
+which the store compares to recognise a syndicated copy.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import replace
 
 from parley.clean.boilerplate import find_boilerplate
 from parley.clean.dateline import find_dateline
+from parley.clean.minhash import signature
 from parley.model import Removed, Work
 
 
@@ -28,7 +31,7 @@ def codable_text(text: str, removed: list[Removed] | tuple[Removed, ...]) -> str
 class Clean:
     name = "clean"
     requires: tuple[str, ...] = ("article",)
-    assigns: tuple[str, ...] = ("removed", "dateline", "codable")
+    assigns: tuple[str, ...] = ("removed", "dateline", "codable", "signature")
 
     def __call__(self, work: Work) -> Work:
         k = work.knowledge
@@ -42,7 +45,7 @@ class Clean:
             skip.append(Removed(start=dateline.start, end=dateline.end, text=dateline.raw,
                                 reason="dateline"))
         return replace(work, removed=tuple(removed), dateline=dateline,
-                       codable=codable_text(text, skip))
+                       codable=codable_text(text, skip), signature=signature(text))
 
 
 __all__ = ["Clean", "codable_text", "find_boilerplate", "find_dateline"]

@@ -392,7 +392,7 @@ def assemble(work: Work, min_confidence: float = 0.0) -> Document:
     return Document(
         id=article.id, published=article.published, title=article.title, text=article.text,
         dateline=work.dateline, removed=list(work.removed or ()), actors=actor_id.actors(),
-        events=events, conflicts=conflicts,
+        events=events, conflicts=conflicts, signature=work.signature,
     )
 
 
@@ -428,7 +428,8 @@ def _second_accounts(work: Work, events: list[Event], kept: list[Kept],
 
 class Fuse:
     name = "fuse"
-    requires: tuple[str, ...] = ("candidates", "dates", "places", "removed", "dateline")
+    requires: tuple[str, ...] = ("candidates", "dates", "places", "removed", "dateline",
+                                 "signature")
     assigns: tuple[str, ...] = ("document",)
 
     def __init__(self, *, min_confidence: float | None = None):

@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Literal
 
 from parley.knowledge.plover import PloverTable
@@ -95,12 +96,14 @@ class Report:
     # participants of its own ("the agreement was signed in Beijing") is about
     article_actors: frozenset[str] = frozenset()
 
-    @property
+    # computed once: a report is compared with many fused events (a frozen dataclass
+    # without slots keeps these in its __dict__, outside its fields)
+    @cached_property
     def keys(self) -> frozenset[str]:
         """The participants' identities (``Party.identity``)."""
         return frozenset(p.identity for p in self.parties)
 
-    @property
+    @cached_property
     def store_keys(self) -> frozenset[str]:
         """The participants' stored keys (what the candidate query looks up)."""
         return frozenset(p.key for p in self.parties)
@@ -221,13 +224,18 @@ class FusionRule:
                 ) -> tuple[tuple[float, int, int], dict] | None:
         """The match score and the evidence for it (the rule that matched, shared
         identities, Jaccard, date distance, places), or None for no match."""
+        found = self._match(report, fused)
+        return None if found is None else (found.score, found.why())
+
+    def _match(self, report: Report, fused: Fused) -> _Match | None:
+        """``explain`` without the evidence, which only the best match needs."""
         if not fused.members or report.anchor is None:
             return None
         if any(m.article_id == report.article_id for m in fused.members):
             return None
         head = fused.summary()
-        if head.type not in self.types_for(report.type) and not any(
-                m.type in self.types_for(report.type) for m in fused.members):
+        types = self.types_for(report.type)
+        if head.type not in types and not any(m.type in types for m in fused.members):
             return None
         if head.background != report.background:
             return None
@@ -246,19 +254,13 @@ class FusionRule:
                 and report.place_country != head.place_country):
             return None
         union = frozenset(p.identity for p in head.parties)
-        why: dict = {"type": report.type, "fused_type": head.type,
-                     "date_distance_days": distance,
-                     "anchor": report.anchor.isoformat(),
-                     "fused_anchor": head.anchor_date.isoformat(),
-                     "place": report.place_country, "fused_place": head.place_country,
-                     "articles": sorted({m.article_id for m in fused.members})}
         if not report.keys:
             # nobody named in the sentence: the article's actors must include every
             # participant of the fused event (two at least), on the same or next day
             if (len(union) < 2 or not union <= report.article_actors or distance > 1):
                 return None
-            why.update(rule="article-actors", shared=sorted(union), jaccard=None)
-            return (0.5, -distance, head.source_count), why
+            return _Match((0.5, -distance, head.source_count), report, fused, head,
+                          distance, "article-actors", union, None)
         overlap = max([jaccard(report.keys, union)]
                       + [jaccard(report.keys, m.keys) for m in fused.members])
         if overlap < self.min_jaccard:
@@ -267,9 +269,34 @@ class FusionRule:
         if (self.single_key_exact_date and len(shared) < 2
                 and not _same_day(report, fused.members)):
             return None
-        why.update(rule="participants" if len(shared) >= 2 else "one-participant-same-day",
-                   shared=sorted(shared), jaccard=round(overlap, 3))
-        return (overlap, -distance, head.source_count), why
+        return _Match((overlap, -distance, head.source_count), report, fused, head, distance,
+                      "participants" if len(shared) >= 2 else "one-participant-same-day",
+                      shared, round(overlap, 3))
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    """A report's match with a fused event: its score, and what ``why`` tells."""
+
+    score: tuple[float, int, int]
+    report: Report
+    fused: Fused
+    head: Summary
+    distance: int
+    rule: str
+    shared: frozenset[str]
+    jaccard: float | None
+
+    def why(self) -> dict:
+        report, head = self.report, self.head
+        assert report.anchor is not None and head.anchor_date is not None
+        return {"type": report.type, "fused_type": head.type,
+                "date_distance_days": self.distance,
+                "anchor": report.anchor.isoformat(),
+                "fused_anchor": head.anchor_date.isoformat(),
+                "place": report.place_country, "fused_place": head.place_country,
+                "articles": sorted({m.article_id for m in self.fused.members}),
+                "rule": self.rule, "shared": sorted(self.shared), "jaccard": self.jaccard}
 
 
 def _same_day(report: Report, members: Sequence[Report]) -> bool:
@@ -293,17 +320,16 @@ def best_match(rule: FusionRule, report: Report, candidates: Iterable[Fused]) ->
 def best_match_why(rule: FusionRule, report: Report, candidates: Iterable[Fused]
                    ) -> tuple[Fused, dict] | None:
     """``best_match`` with the evidence of the match (``FusionRule.explain``)."""
-    best: tuple[tuple[float, int, int], int, Fused, dict] | None = None
+    best: tuple[tuple[float, int, int], int, _Match] | None = None
     for fused in candidates:
-        found = rule.explain(report, fused)
+        found = rule._match(report, fused)
         if found is None:
             continue
-        score, why = found
         # ties: the older fused event (lower id) wins, so the result is deterministic
-        key = (score, -(fused.id or 0))
+        key = (found.score, -(fused.id or 0))
         if best is None or key > (best[0], best[1]):
-            best = (score, -(fused.id or 0), fused, why)
-    return (best[2], best[3]) if best else None
+            best = (found.score, -(fused.id or 0), found)
+    return (best[2].fused, best[2].why()) if best else None
 
 
 def _period(value: date, precision: str | None) -> tuple[date, date]:
@@ -427,6 +453,8 @@ def summarise(members: Sequence[Report]) -> Summary:
     """The fused event's fields from its reports (order: as they were ingested)."""
     if not members:
         raise ValueError("a fused event needs at least one report")
+    if len(members) == 1:
+        return _summarise_one(members[0])
     event_type = _fused_type(members)
     typed = [m for m in members if m.type == event_type] or list(members)
     factuality = ("asserted" if any(m.factuality == "asserted" for m in members)
@@ -481,6 +509,28 @@ def summarise(members: Sequence[Report]) -> Summary:
         mention_count=sum(m.mentions for m in members),
         confidence=max(m.confidence for m in members),
     )
+
+
+def _summarise_one(m: Report) -> Summary:
+    """``summarise([m])``, without the counting that several reports need (most fused
+    events have one)."""
+    day = m.precision == "day"
+    anchor = m.date if day and m.date is not None else (m.published or m.date)
+    placed = bool(m.place_name)
+    parties: dict[str, Party] = {}
+    for p in m.parties:
+        parties.setdefault(p.key, p)
+    return Summary(
+        type=m.type, mode=m.mode, context=m.context, factuality=m.factuality,
+        date=m.date, precision=m.precision if m.date is not None else None,
+        date_disputed=bool(m.date_disputed), ref_date=m.date or m.published,
+        anchor_date=anchor,
+        place_name=m.place_name if placed else None,
+        place_country=m.place_country if placed else None,
+        lat=m.lat if placed else None, lon=m.lon if placed else None,
+        parties=tuple(parties.values()), source_count=1, article_count=1,
+        background=bool(m.background), report_count=1, mention_count=m.mentions,
+        confidence=m.confidence)
 
 
 # -- syndicated copies ----------------------------------------------------------------
