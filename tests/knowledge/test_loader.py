@@ -68,3 +68,28 @@ def test_a_missing_user_folder_is_a_clear_error(tmp_path):
     k = Knowledge(load_settings().with_(user_knowledge=str(tmp_path / "nowhere")))
     with pytest.raises(KnowledgeError, match="user knowledge folder not found"):
         _ = k.plover
+
+
+def test_compiled_caches_give_what_the_files_give_and_follow_their_changes(tmp_path):
+    from parley.knowledge.gazetteer import load_gazetteer
+    from parley.knowledge.kb import load_kb
+    from parley.knowledge.lexicon import build_lexicon
+
+    settings = load_settings().with_(cache_dir=str(tmp_path / "cache"))
+    first = (build_lexicon(settings), load_kb(settings), load_gazetteer(settings))
+    names = sorted(p.name.split("-")[0] for p in (tmp_path / "cache").iterdir())
+    assert names == ["gazetteer", "kb", "lexicon"]
+    # a second process reads the caches: the same lexicon, people and places
+    lex, kb = build_lexicon(settings), load_kb(settings)
+    assert lex == first[0] and lex is not first[0]
+    assert kb.entities == first[1].entities and kb.names == first[1].names
+    assert kb.person_names == first[1].person_names
+    gaz = first[2]
+    assert gaz.lookup("Nairobi").country == "KEN" and gaz.region("Tigray").country == "ETH"
+    # a user's trigger file is part of the lexicon's cache key
+    mine = tmp_path / "mine" / "lexicon" / "triggers.yaml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("PROTEST:\n  verbs:\n    counterpicket: {}\n", "utf-8")
+    changed = build_lexicon(settings.with_(user_knowledge=str(tmp_path / "mine")))
+    assert [e.type for e in changed.verbs["counterpicket"]] == ["PROTEST"]
+    assert "counterpicket" not in build_lexicon(settings).verbs

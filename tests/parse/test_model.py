@@ -22,3 +22,27 @@ def test_paragraph_breaks_start_sentences():
     doc = nlp("Also Read: Chef opens restaurant\nThe ministers met in Rome.")
     assert [s.text.strip() for s in doc.sents] == ["Also Read: Chef opens restaurant",
                                                     "The ministers met in Rome."]
+
+
+def test_spacy_command_line_package_is_loaded_only_when_used():
+    """``get_nlp`` keeps ``import spacy`` from importing spacy.cli (typer, weasel, ...);
+    spacy.cli and spacy.info still work when asked for."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from parley.parse import get_nlp\n"
+        "from parley.settings import load_settings\n"
+        "nlp = get_nlp(load_settings().spacy_model)\n"
+        "assert nlp('Kenya signed a deal.')[0].text == 'Kenya'\n"
+        "assert 'typer' not in sys.modules and 'weasel' not in sys.modules\n"
+        "from spacy.cli import download\n"
+        "import spacy, spacy.cli.train\n"
+        "assert callable(download) and spacy.cli.train.train\n"
+        "assert 'typer' in sys.modules\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"

@@ -20,7 +20,7 @@ from parley.knowledge.names import fold
 from parley.settings import Settings
 
 _CODE = re.compile(r"^[A-Z]{3}$")
-_CACHE_VERSION = "kb-5"
+_CACHE_VERSION = "kb-6"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,8 @@ class Office:
     end: date | None
     org: str | None = None
     about: str | None = None  # the country an international post concerns (a UN envoy's)
+
+    __reduce__ = loader.by_constructor
 
     def held_on(self, day: date | None) -> bool:
         if day is None:
@@ -49,6 +51,8 @@ class Entity:
     aliases: tuple[str, ...] = ()
     offices: tuple[Office, ...] = ()
     capital: str | None = None
+
+    __reduce__ = loader.by_constructor
 
     def office_on(self, day: date | None) -> Office | None:
         """The office held on ``day`` (one in the person's own country first; the latest
@@ -72,6 +76,8 @@ class NameRef:
     entity: str
     how: str
     acronym: bool = False  # the alias is an acronym ("ANA"): it matches only in capitals
+
+    __reduce__ = loader.by_constructor
 
 
 @dataclass
@@ -233,7 +239,7 @@ def build(raw: dict[str, list[dict]]) -> KnowledgeBase:
         for n in [p["name"], *(p.get("aliases") or [])]:
             name(n, eid, "name")
     # derived indexes, computed now so that the compiled cache holds them
-    _ = kb.first_words, kb.country_names
+    _ = kb.first_words, kb.country_names, kb.person_names
     return kb
 
 

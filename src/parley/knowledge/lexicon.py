@@ -31,6 +31,8 @@ class Entry:
     particle: str | None = None  # "call+for": the verb needs a prt/prep child "for"
     learned: bool = False  # from the learned layer (``_origin: learned``)
 
+    __reduce__ = loader.by_constructor
+
 
 @dataclass
 class Lexicon:
@@ -108,12 +110,39 @@ def hand_layers(settings: Settings) -> tuple[list[loader.Layer], list[loader.Lay
 def build_lexicon(settings: Settings, learned: loader.Layer | None | bool = True) -> Lexicon:
     """The built-in lexicon, the learned layer (the packaged one, another given, or none
     with ``learned=False``), and the user's files over them: a later entry replaces an
-    earlier one for the same word (whatever its type); ``_exclude`` lists add up."""
+    earlier one for the same word (whatever its type); ``_exclude`` lists add up.
+
+    The lexicon in use (``learned=True``) is compiled once and then read from a cache
+    keyed by the content of every file behind it, as the knowledge base is."""
+    cache = _cache_path(settings) if learned is True else None
+    if cache is not None:
+        cached = loader.read_compiled(cache)
+        if isinstance(cached, Lexicon):
+            return cached
     builtin, user = hand_layers(settings)
     if learned is True:
         learned = learned_layer(settings)
     middle = [learned] if isinstance(learned, loader.Layer) else []
-    return lexicon_from_layers([*builtin, *middle, *user])
+    lex = lexicon_from_layers([*builtin, *middle, *user])
+    if cache is not None:
+        loader.write_compiled(cache, lex)
+    return lex
+
+
+def _learned_bytes(settings: Settings) -> bytes:
+    if settings.models_dir:
+        path = Path(settings.models_dir) / LEARNED_FILE
+        return path.read_bytes() if path.is_file() else b""
+    res = resources.files("parley").joinpath("data", "models", LEARNED_FILE)
+    return res.read_bytes() if res.is_file() else b""
+
+
+def _cache_path(settings: Settings) -> Path:
+    import hashlib
+
+    learned = hashlib.sha256(_learned_bytes(settings)).hexdigest()[:16]
+    digest = loader.fingerprint(("triggers",), settings, f"lexicon-1-{learned}")
+    return Path(settings.cache_dir) / f"lexicon-{digest}.pickle"
 
 
 def lexicon_from_layers(layers: list[loader.Layer]) -> Lexicon:

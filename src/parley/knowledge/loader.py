@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -208,6 +209,13 @@ def fingerprint(keys: tuple[str, ...], settings: Settings, version: str) -> str:
         if legacy and Path(legacy).is_file():
             digest.update(Path(legacy).read_bytes())
     return digest.hexdigest()[:20]
+
+
+def by_constructor(record: Any) -> tuple:
+    """``__reduce__`` for the frozen, slotted records of compiled knowledge: each is
+    pickled as a call of its class with its fields, which loads about three times faster
+    than the state that ``dataclasses`` pickles slotted frozen classes with."""
+    return (type(record), tuple(getattr(record, f) for f in record.__slots__))
 
 
 def read_compiled(path: Path) -> object | None:

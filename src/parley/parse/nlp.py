@@ -8,14 +8,73 @@ or a headline gets glued to the next sentence.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
+import types
 from bisect import bisect_left
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+
+def _defer_spacy_cli() -> None:
+    """Let ``import spacy`` skip its command-line package until something uses it.
+
+    ``spacy/__init__.py`` imports ``spacy.cli.info`` for ``spacy.info``, and with it the
+    whole of ``spacy.cli`` (typer, weasel, httpx, jinja2, rich, ...): about 0.4 s of every
+    cold ``parley code`` (docs/performance.md), for commands Parley never runs. Before
+    spaCy is first imported, ``spacy.cli`` and ``spacy.cli.info`` are put in
+    ``sys.modules`` as stand-ins: the package keeps its real folder as ``__path__`` (so
+    ``import spacy.cli.train`` works as before), and the first attribute read from it,
+    or a call of ``spacy.info``, imports the real package in their place.
+    """
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+        return
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or spec.origin is None:
+        return
+    folder = Path(spec.origin).parent / "cli"
+    if not (folder / "__init__.py").is_file():
+        return
+
+    def real() -> types.ModuleType:
+        if isinstance(sys.modules.get("spacy.cli"), _Deferred):
+            del sys.modules["spacy.cli"]
+        if isinstance(sys.modules.get("spacy.cli.info"), _Deferred):
+            del sys.modules["spacy.cli.info"]
+        module = importlib.import_module("spacy.cli")
+        spacy = sys.modules.get("spacy")
+        if spacy is not None:
+            spacy.cli = module  # type: ignore[attr-defined]
+        return module
+
+    class _Deferred(types.ModuleType):
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("__"):
+                raise AttributeError(name)
+            module = real() if self.__name__ == "spacy.cli" else \
+                importlib.import_module("spacy.cli.info")
+            return getattr(module, name)
+
+    def info(*args: Any, **kwargs: Any) -> Any:
+        real()
+        return importlib.import_module("spacy.cli.info").info(*args, **kwargs)
+
+    cli = _Deferred("spacy.cli")
+    cli.__path__ = [str(folder)]
+    cli.__package__ = "spacy.cli"
+    stub = _Deferred("spacy.cli.info")
+    stub.__package__ = "spacy.cli"
+    stub.info = info  # type: ignore[attr-defined]
+    sys.modules["spacy.cli"] = cli
+    sys.modules["spacy.cli.info"] = stub
 
 
 @lru_cache(maxsize=2)
 def get_nlp(name: str) -> Any:  # spacy.Language
     """The pinned spaCy pipeline (loaded once per process and name)."""
+    _defer_spacy_cli()
     import spacy
     from spacy.language import Language
 
