@@ -120,3 +120,17 @@ def test_an_account_that_makes_no_mention_of_a_participant_disputes_it(code):
     country = {a.id: a.country for a in doc.actors}
     assert {country[p.actor] for p in event.participants if p.disputed} == {"KEN"}
     assert any("no mention" in doc.text[s.start:s.end] for s in parts[0].evidence)
+
+
+def test_two_sided_fighting_makes_every_side_a_participant(code):
+    doc = code("Members of the Islamic Movement in Nigeria clashed with police in Abuja on "
+               "Monday. Rebels attacked an army base in Kidal on Tuesday.")
+    names = {a.id: a.name for a in doc.actors}
+    clash, attack = (next(e for e in doc.events if e.type == "ASSAULT"
+                          and any(doc.text[m.trigger.start:m.trigger.end].startswith(w)
+                                  for m in e.mentions)) for w in ("clashed", "attacked"))
+    assert {p.role for p in clash.participants} == {"participant"}
+    assert len(clash.participants) == 2
+    # a one-sided attack keeps who did what to whom
+    roles = {names[p.actor]: p.role for p in attack.participants}
+    assert roles["rebels"] == "actor" and roles["army base"] == "recipient"

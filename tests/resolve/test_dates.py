@@ -72,3 +72,40 @@ def test_monday_and_tuesday_for_one_meeting_is_a_disputed_date(code):
     conflict = next(c for c in doc.conflicts if c.kind == "date")
     assert conflict.event == e.id
     assert sorted(doc.text[s.start : s.end] for s in conflict.evidence) == ["Monday", "Tuesday"]
+
+
+def test_an_ordinal_before_a_noun_is_not_a_day():
+    assert resolve("the 19th century", FRIDAY).value is None
+    assert resolve("the 3rd time", FRIDAY).value is None
+    assert resolve("the 15th", FRIDAY).value == date(2024, 2, 15)
+
+
+def _by_trigger(doc, word):
+    return next(e for e in doc.events
+                if any(doc.text[m.trigger.start : m.trigger.end].startswith(word)
+                       for m in e.mentions))
+
+
+def test_an_undated_sentence_takes_the_day_its_story_just_gave(code):
+    doc = code("Police fired tear gas at thousands of protesters in Nairobi on Tuesday. "
+               "Officers arrested 29 people near parliament. "
+               "The government denies using excessive force.", published="2024-03-08")
+    arrests = _by_trigger(doc, "arrested")
+    assert (str(arrests.date.value), arrests.date.precision) == ("2024-03-05", "day")
+    assert [doc.text[s.start : s.end] for s in arrests.date.evidence] == ["Tuesday"]
+    # told in the present: no day is lent
+    denial = [e for e in doc.events if e.type == "REJECT"]
+    assert all(e.date.value is None for e in denial)
+
+
+def test_the_same_day_is_the_day_before_it_and_a_paragraph_break_stops_the_rest(code):
+    doc = code("Kenyan troops entered the town of Mandera on Monday.\n\n"
+               "Officers arrested 12 suspected militants. "
+               "The same day, Somalia recalled its ambassador from Nairobi.",
+               published="2024-03-08")
+    arrests = _by_trigger(doc, "arrested")
+    assert arrests.date.value is None  # across a paragraph break: nothing is lent
+    recall = _by_trigger(doc, "recalled")
+    assert [doc.text[s.start : s.end] for s in recall.date.evidence] == ["Monday"]
+    assert str(recall.date.value) == "2024-03-04"
+

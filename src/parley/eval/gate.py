@@ -19,6 +19,8 @@ CORPUS_MEASURES: dict[str, str] = {
     "asserted_f1": "asserted_events.f1",
     "participant_country_f1": "participant_country.f1",
     "factuality_accuracy": "factuality_accuracy.value",
+    "role_accuracy": "role_accuracy.value",
+    "date_exact": "date_exact.value",
 }
 
 

@@ -44,6 +44,7 @@ from parley.model import (
     Span,
     Work,
 )
+from parley.resolve import context_date
 
 
 @dataclass
@@ -325,7 +326,7 @@ class _ActorIds:
 
 
 def _participants(cluster: EventCluster, disputed: set[str], actor_id: _ActorIds,
-                  plover: PloverTable) -> list[Participant]:
+                  plover: PloverTable, work: Work | None = None) -> list[Participant]:
     first = cluster.mentions[0]
     refs_all = [(r, "actor") for m in cluster.mentions for r in m.actors] + [
         (r, "recipient") for m in cluster.mentions for r in m.recipients]
@@ -333,6 +334,12 @@ def _participants(cluster: EventCluster, disputed: set[str], actor_id: _ActorIds
     n_actors = len({r.key for r, role in refs_all if role == "actor"})
     symmetric = plover.types[first.type].symmetric and (
         n_actors != 1 or len({r.key for r, _ in refs_all}) > 2)
+    # two-sided fighting ("rebels clashed with the army"): every side takes part alike
+    if not symmetric and work is not None and work.doc is not None and len(
+            {r.key for r, _ in refs_all}) > 1:
+        lemmas = work.knowledge.cues.arguments.two_sided_lemmas
+        symmetric = any(work.doc[m.head_i].lemma_.lower() in lemmas
+                        for m in cluster.mentions)
     out: list[Participant] = []
     seen: set[str] = set()
     for ref, role in refs_all:
@@ -367,6 +374,13 @@ def assemble(work: Work, min_confidence: float = 0.0) -> Document:
         first = cluster.mentions[0]
         disputed, part_conflicts = disputed_participants(cluster, eid, work, named)
         event_date, date_conflicts = resolve_date(cluster, eid, work)
+        if (event_date.value is None and first.factuality == "asserted"
+                and not first.background and work.doc is not None):
+            lent = context_date(work, min(cluster.mentions, key=lambda m: m.sent_start))
+            if lent is not None:
+                event_date = EventDate(value=lent.value, precision="day",
+                                       candidates=[lent.value],
+                                       evidence=[Span(start=lent.start, end=lent.end)])
         day = next((m.date for m in cluster.mentions if m.date is not None
                     and m.date.precision == "day" and m.date.value == event_date.value),
                    None) if event_date.precision == "day" and not first.background else None
@@ -378,7 +392,7 @@ def assemble(work: Work, min_confidence: float = 0.0) -> Document:
         events.append(Event(
             id=eid, type=first.type, mode=first.mode, context=None,  # type: ignore[arg-type]
             factuality=first.factuality,  # type: ignore[arg-type]
-            participants=_participants(cluster, disputed, actor_id, plover),
+            participants=_participants(cluster, disputed, actor_id, plover, work),
             date=event_date, place=place,
             mentions=[Mention(start=m.sent_start, end=m.sent_end,
                               trigger=Span(start=m.trigger_start, end=m.trigger_end))

@@ -46,6 +46,7 @@ class ArgumentCues:
     visit_prepositions: frozenset[str]
     noun_actor_prepositions: frozenset[str]
     definite_determiners: frozenset[str]
+    two_sided_lemmas: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ class DateCues:
     range_words: tuple[str, ...]
     month_first_countries: frozenset[str]
     durations: tuple[str, ...]
+    same_day: tuple[str, ...]
+    context_sentences: dict[str, int]
 
 
 @dataclass(frozen=True)

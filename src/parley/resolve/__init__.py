@@ -170,6 +170,60 @@ def date_for_token(work: Work, tok: Any) -> DateRef | None:
     return None
 
 
+# a day taken from the story's context must lie within this many days before publication
+CONTEXT_MAX_DAYS = 31
+
+
+def _told_in_past(tok: Any) -> bool:
+    """Is the trigger a verb in the simple past ("arrested", "were arrested"), not the
+    present ("denies"), the present perfect ("has denied") or a noun?"""
+    if tok.tag_ == "VBD":
+        return True
+    if tok.tag_ != "VBN":
+        return False
+    auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    return any(c.tag_ == "VBD" for c in auxes) and not any(
+        c.lemma_ == "have" and c.tag_ != "VBD" for c in auxes)
+
+
+def context_date(work: Work, cand: Candidate) -> DateRef | None:
+    """The day of an event whose sentence gives none, from the sentences before it.
+
+    "On Friday, police fired tear gas at the march. Officers arrested 29 people.": the
+    arrests are Friday's. The candidate's sentence either says a same-day phrase ("the
+    same day", "later that day", ``cues.dates.same_day``) or names no date expression at
+    all and tells the event in the simple past (not "Rwanda denies", "has denied").
+    Then the main clause of each earlier sentence, nearest first, is dated as an event
+    there would be (``date_for_token`` on its root), and the first day found is the
+    event's, its expression the evidence. The look-back is short (``context_sentences``),
+    an undated sentence does not look across a paragraph break, and a day more than
+    ``CONTEXT_MAX_DAYS`` before publication, or after it, is not lent.
+    """
+    import re
+
+    doc, cues = work.doc, work.knowledge.cues.dates
+    if work.published is None:
+        return None
+    tok = doc[cand.head_i]
+    sent = sentence_of(tok)
+    sents = doc.user_data["parley_sents"][0]  # filled by sentence_of
+    k = sents.index(sent)
+    text = sent.text.lower()
+    same_day = any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text) for p in cues.same_day)
+    if not same_day and (date_expressions(work, sent) or not _told_in_past(tok)):
+        return None
+    limit = cues.context_sentences.get("same_day" if same_day else "undated", 0)
+    for j in range(k - 1, max(-1, k - 1 - limit), -1):
+        if not same_day and "\n" in doc.text[sents[j].end_char - 1 : sents[j + 1].start_char]:
+            return None
+        found = date_for_token(work, sents[j].root)
+        if found is None or found.precision != "day":
+            continue
+        days = (work.published - found.value).days
+        return found if 0 <= days <= CONTEXT_MAX_DAYS else None
+    return None
+
+
 class Dates:
     name = "dates"
     requires: tuple[str, ...] = ("doc", "candidates")
@@ -192,4 +246,4 @@ class Places:
             for c in work.candidates or ()))
 
 
-__all__ = ["Dates", "Places", "date_for_token", "date_of"]
+__all__ = ["Dates", "Places", "context_date", "date_for_token", "date_of"]

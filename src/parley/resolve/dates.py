@@ -118,7 +118,9 @@ class _Rules:
         self.dm = re.compile(
             rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:{rng})\s*\d{{1,2}}(?:st|nd|rd|th)?)?"
             rf"\s+(?:of\s+)?({months})\b")
-        self.ordinal = re.compile(r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b")
+        # "the 15th" alone, not "the 19th century" or "the 3rd time" (an ordinal before
+        # a lower-case word other than "of" modifies that word)
+        self.ordinal = re.compile(r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?!of\b)[a-z])")
         self.numeric = re.compile(r"\b(\d{1,4})([/.\-])(\d{1,2})\2(\d{2,4})\b")
         self.iso = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
         self.year = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
@@ -322,7 +324,7 @@ def expression_pattern(cues: DateCues) -> re.Pattern:
     return re.compile(
         r"(?<![\w'])(?:"
         r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}"
-        r"|(?i:the\s+\d{1,2}(?:st|nd|rd|th))"
+        r"|(?i:the\s+\d{1,2}(?:st|nd|rd|th)(?!\s+(?!of\b)[a-z]))"
         rf"|(?i:(?:\d+|{numbers})\s+(?:{units})s?\s+ago(?:\s+today)?)"
         rf"|(?i:(?:the|\d+|{numbers})\s+(?:{units})s?(?=\s+(?:{offsets})\b))"
         r"|(?i:" + "|".join(map(re.escape, phrases)) + r")"
