@@ -99,6 +99,7 @@ class DateCues:
     month_first_countries: frozenset[str]
     durations: tuple[str, ...]
     same_day: tuple[str, ...]
+    ordinal_nouns: tuple[str, ...]
     context_sentences: dict[str, int]
 
 

@@ -118,9 +118,8 @@ class _Rules:
         self.dm = re.compile(
             rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:{rng})\s*\d{{1,2}}(?:st|nd|rd|th)?)?"
             rf"\s+(?:of\s+)?({months})\b")
-        # "the 15th" alone, not "the 19th century" or "the 3rd time" (an ordinal before
-        # a lower-case word other than "of" modifies that word)
-        self.ordinal = re.compile(r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?!of\b)[a-z])")
+        # "the 15th", not "the 19th century" or "the 3rd time" (``ordinal_nouns``)
+        self.ordinal = re.compile(r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b" + _not_before(cues))
         self.numeric = re.compile(r"\b(\d{1,4})([/.\-])(\d{1,2})\2(\d{2,4})\b")
         self.iso = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
         self.year = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
@@ -308,6 +307,12 @@ def resolve(expression: str, published: date | None, cues: DateCues, *,
     return rules.resolve(_normalise(expression), published, future, month_first)
 
 
+def _not_before(cues: DateCues) -> str:
+    """A lookahead: not followed by a noun the ordinal counts ("the 19th century")."""
+    nouns = "|".join(sorted(map(re.escape, cues.ordinal_nouns), key=len, reverse=True))
+    return rf"(?!\s+(?:{nouns})\b)" if nouns else ""
+
+
 def expression_pattern(cues: DateCues) -> re.Pattern:
     """Date expressions a named-entity tagger tends to miss ("Tues.", "last night", "the
     15th", "05/13/2025", "over the weekend", "Christmas Eve", "the day after"), to find
@@ -324,7 +329,7 @@ def expression_pattern(cues: DateCues) -> re.Pattern:
     return re.compile(
         r"(?<![\w'])(?:"
         r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}"
-        r"|(?i:the\s+\d{1,2}(?:st|nd|rd|th)(?!\s+(?!of\b)[a-z]))"
+        r"|(?i:the\s+\d{1,2}(?:st|nd|rd|th)\b" + _not_before(cues) + ")"
         rf"|(?i:(?:\d+|{numbers})\s+(?:{units})s?\s+ago(?:\s+today)?)"
         rf"|(?i:(?:the|\d+|{numbers})\s+(?:{units})s?(?=\s+(?:{offsets})\b))"
         r"|(?i:" + "|".join(map(re.escape, phrases)) + r")"
