@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from parley.errors import KnowledgeError
 from parley.knowledge import loader
@@ -86,19 +87,22 @@ def _entries(data: dict, source: str) -> list[Entry]:
 LEARNED_FILE = "triggers_learned.yaml"
 
 
-def learned_layer(settings: Settings) -> loader.Layer | None:
-    """The learned layer beside the models in use (``models_dir`` or the package's)."""
+def _learned_file(settings: Settings) -> tuple[str, Any] | None:
+    """(name for messages, readable file) of the learned layer in use, or None."""
     if settings.models_dir:
         path = Path(settings.models_dir) / LEARNED_FILE
-        if not path.is_file():
-            return None
-        return loader.Layer(str(path), loader.read_yaml(str(path), path.read_text("utf-8")),
-                            True)
+        return (str(path), path) if path.is_file() else None
     res = resources.files("parley").joinpath("data", "models", LEARNED_FILE)
-    if not res.is_file():
+    return (f"parley/data/models/{LEARNED_FILE}", res) if res.is_file() else None
+
+
+def learned_layer(settings: Settings) -> loader.Layer | None:
+    """The learned layer beside the models in use (``models_dir`` or the package's)."""
+    found = _learned_file(settings)
+    if found is None:
         return None
-    name = f"parley/data/models/{LEARNED_FILE}"
-    return loader.Layer(name, loader.read_yaml(name, res.read_text("utf-8")), True)
+    name, file = found
+    return loader.Layer(name, loader.read_yaml(name, file.read_text("utf-8")), True)
 
 
 def hand_layers(settings: Settings) -> tuple[list[loader.Layer], list[loader.Layer]]:
@@ -129,18 +133,11 @@ def build_lexicon(settings: Settings, learned: loader.Layer | None | bool = True
     return lex
 
 
-def _learned_bytes(settings: Settings) -> bytes:
-    if settings.models_dir:
-        path = Path(settings.models_dir) / LEARNED_FILE
-        return path.read_bytes() if path.is_file() else b""
-    res = resources.files("parley").joinpath("data", "models", LEARNED_FILE)
-    return res.read_bytes() if res.is_file() else b""
-
-
 def _cache_path(settings: Settings) -> Path:
     import hashlib
 
-    learned = hashlib.sha256(_learned_bytes(settings)).hexdigest()[:16]
+    found = _learned_file(settings)
+    learned = hashlib.sha256(found[1].read_bytes() if found else b"").hexdigest()[:16]
     digest = loader.fingerprint(("triggers",), settings, f"lexicon-1-{learned}")
     return Path(settings.cache_dir) / f"lexicon-{digest}.pickle"
 

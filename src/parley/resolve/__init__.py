@@ -9,6 +9,7 @@ dateline (``resolve.places``). Both assign new candidates (``dataclasses.replace
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from parley.model import Candidate, DateRef, Work
@@ -174,6 +175,14 @@ def date_for_token(work: Work, tok: Any) -> DateRef | None:
 CONTEXT_MAX_DAYS = 31
 
 
+@lru_cache(maxsize=4)
+def _same_day_pattern(phrases: tuple[str, ...]) -> Any:
+    import re
+
+    words = "|".join(sorted(map(re.escape, phrases), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)" if words else r"(?!)")
+
+
 def _told_in_past(tok: Any) -> bool:
     """Is the trigger a verb in the simple past ("arrested", "were arrested"), not the
     present ("denies"), the present perfect ("has denied") or a noun?"""
@@ -199,8 +208,6 @@ def context_date(work: Work, cand: Candidate) -> DateRef | None:
     an undated sentence does not look across a paragraph break, and a day more than
     ``CONTEXT_MAX_DAYS`` before publication, or after it, is not lent.
     """
-    import re
-
     doc, cues = work.doc, work.knowledge.cues.dates
     if work.published is None:
         return None
@@ -209,7 +216,7 @@ def context_date(work: Work, cand: Candidate) -> DateRef | None:
     sents = doc.user_data["parley_sents"][0]  # filled by sentence_of
     k = sents.index(sent)
     text = sent.text.lower()
-    same_day = any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text) for p in cues.same_day)
+    same_day = _same_day_pattern(cues.same_day).search(text) is not None
     if not same_day and (date_expressions(work, sent) or not _told_in_past(tok)):
         return None
     limit = cues.context_sentences.get("same_day" if same_day else "undated", 0)
