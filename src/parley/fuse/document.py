@@ -326,7 +326,7 @@ class _ActorIds:
 
 
 def _participants(cluster: EventCluster, disputed: set[str], actor_id: _ActorIds,
-                  plover: PloverTable, work: Work | None = None) -> list[Participant]:
+                  plover: PloverTable, work: Work) -> list[Participant]:
     first = cluster.mentions[0]
     refs_all = [(r, "actor") for m in cluster.mentions for r in m.actors] + [
         (r, "recipient") for m in cluster.mentions for r in m.recipients]
@@ -335,8 +335,7 @@ def _participants(cluster: EventCluster, disputed: set[str], actor_id: _ActorIds
     symmetric = plover.types[first.type].symmetric and (
         n_actors != 1 or len({r.key for r, _ in refs_all}) > 2)
     # two-sided fighting ("rebels clashed with the army"): every side takes part alike
-    if not symmetric and work is not None and work.doc is not None and len(
-            {r.key for r, _ in refs_all}) > 1:
+    if not symmetric and work.doc is not None and len({r.key for r, _ in refs_all}) > 1:
         lemmas = work.knowledge.cues.arguments.two_sided_lemmas
         symmetric = any(work.doc[m.head_i].lemma_.lower() in lemmas
                         for m in cluster.mentions)

@@ -101,20 +101,27 @@ def get_nlp(name: str) -> Any:  # spacy.Language
     return nlp
 
 
-def sentence_of(tok):
-    """The sentence of a token, from a per-Doc index (``Token.sent`` rescans the Doc)."""
+def sentence_number(tok) -> tuple[list, int]:
+    """The Doc's sentences and the number of the token's one, from a per-Doc index
+    (``Token.sent`` rescans the Doc)."""
     doc = tok.doc
     index = doc.user_data.get("parley_sents")
     if index is None:
         sents = list(doc.sents)
-        index = [0] * len(doc)
+        by_token = [0] * len(doc)
         for k, sent in enumerate(sents):
             for i in range(sent.start, sent.end):
-                index[i] = k
-        index = (sents, index)
+                by_token[i] = k
+        index = (sents, by_token)
         doc.user_data["parley_sents"] = index
     sents, by_token = index
-    return sents[by_token[tok.i]]
+    return sents, by_token[tok.i]
+
+
+def sentence_of(tok):
+    """The sentence of a token (``sentence_number``'s index)."""
+    sents, k = sentence_number(tok)
+    return sents[k]
 
 
 def entity_of(tok):

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from parley.model import Candidate, DateRef, Work
-from parley.parse.nlp import entities_in, sentence_of
+from parley.parse.nlp import entities_in, sentence_number, sentence_of
 from parley.resolve.dates import resolve as resolve_date
 from parley.resolve.places import place_for
 
@@ -212,9 +212,8 @@ def context_date(work: Work, cand: Candidate) -> DateRef | None:
     if work.published is None:
         return None
     tok = doc[cand.head_i]
-    sent = sentence_of(tok)
-    sents = doc.user_data["parley_sents"][0]  # filled by sentence_of
-    k = sents.index(sent)
+    sents, k = sentence_number(tok)
+    sent = sents[k]
     text = sent.text.lower()
     same_day = _same_day_pattern(cues.same_day).search(text) is not None
     if not same_day and (date_expressions(work, sent) or not _told_in_past(tok)):
