@@ -139,6 +139,7 @@ class Resolver:
     def __init__(self, doc: Any, table: ActorTable, knowledge: Knowledge,
                  published: date | None):
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token: read it once
         self.table = table
         self.k = knowledge
         self.published = published
@@ -301,8 +302,7 @@ class Resolver:
                     refs.append(self._with_role_noun(ref, t) if sector else ref)
         return refs
 
-    @staticmethod
-    def _with_role_noun(ref: ActorRef, t: Any) -> ActorRef:
+    def _with_role_noun(self, ref: ActorRef, t: Any) -> ActorRef:
         """"Israeli lawmakers", "troops from Chad": the evidence is the whole phrase, the
         role noun with the country that modifies it."""
         from dataclasses import replace
@@ -311,8 +311,7 @@ class Resolver:
         if not (left.idx <= ref.start and ref.end <= right.idx + len(right.text)):
             return ref  # "its troops": the country named before stays its own evidence
         start, end = min(ref.start, t.idx), max(ref.end, t.idx + len(t.text))
-        text = t.doc.text[start:end]
-        return replace(ref, start=start, end=end, surface=text)
+        return replace(ref, start=start, end=end, surface=self.text[start:end])
 
     def ref_of(self, n: int, *, sector: str | None = None) -> ActorRef | None:
         """The actor mention ``n`` names (with ``sector`` for a role noun's country)."""

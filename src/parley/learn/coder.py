@@ -235,14 +235,25 @@ def learned_clusters(work: Work, cands: Sequence[Candidate], models: Models,
         proba = models.pair.proba(np.asarray(rows))[:, 1]
         p_same = {pair: float(p) for pair, p in zip(pairs, proba, strict=True)
                   if not _apart(cands[pair[0]], cands[pair[1]])}
+    # the earlier mentions each mention was paired with (a window of them, so the
+    # grouping stays linear in a huge text's length)
+    partners: dict[int, list[tuple[int, float]]] = {}
+    for (i, j), p in p_same.items():
+        partners.setdefault(j, []).append((i, p))
     cluster_of: dict[int, int] = {}
     clusters: list[list[int]] = []
     for j in range(len(cands)):
+        # each event's best pair with this mention; the most probable event wins, the
+        # latest of equals
+        by_cluster: dict[int, float] = {}
+        for i, p in partners.get(j, ()):
+            k = cluster_of[i]
+            if p > by_cluster.get(k, -1.0):
+                by_cluster[k] = p
         best, best_p = None, models.same_event
-        for k, members in enumerate(clusters):
-            p = max((p_same.get((i, j), 0.0) for i in members), default=0.0)
-            if p >= best_p:
-                best, best_p = k, p
+        for k in sorted(by_cluster):
+            if by_cluster[k] >= best_p:
+                best, best_p = k, by_cluster[k]
         if best is None:
             cluster_of[j] = len(clusters)
             clusters.append([j])

@@ -220,7 +220,8 @@ def context_date(work: Work, cand: Candidate) -> DateRef | None:
         return None
     limit = cues.context_sentences.get("same_day" if same_day else "undated", 0)
     for j in range(k - 1, max(-1, k - 1 - limit), -1):
-        if not same_day and "\n" in doc.text[sents[j].end_char - 1 : sents[j + 1].start_char]:
+        gap = (work.codable or "")[sents[j].end_char - 1 : sents[j + 1].start_char]
+        if not same_day and "\n" in gap:
             return None
         found = date_for_token(work, sents[j].root)
         if found is None or found.precision != "day":
