@@ -193,10 +193,12 @@ def _best_median(runs: list[dict], n: int, words: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from parley.parse import BATCH_SIZE
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--articles", type=int, default=2000)
-    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--batch-size", type=int, default=BATCH_SIZE)
     ap.add_argument("--repeat", type=int, default=1,
                     help="alternate (a) and (b) this many times; report best and median")
     ap.add_argument("--cold-runs", type=int, default=3)

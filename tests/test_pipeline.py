@@ -65,3 +65,66 @@ def test_stages_return_new_records_and_never_change_the_one_they_got():
     assert work.removed is None and after.removed is not None
     with pytest.raises(FrozenInstanceError):
         after.codable = "x"  # type: ignore[misc]
+
+
+PARAGRAPHS = [
+    "NAIROBI — Kenya and Uganda signed a border agreement on Monday in Nairobi.",
+    "Russian forces shelled the city of Kharkiv on Tuesday, killing three people.",
+    "Also Read: Ten places to visit in Kampala this summer",
+    "Kenya's president met Uganda's foreign minister in Kampala on Wednesday.",
+]
+
+
+def test_a_long_text_is_coded_in_pieces_that_make_one_document():
+    from parley.knowledge import Knowledge
+    from parley.pieces import cut_points
+    from parley.settings import load_settings
+
+    text = "\n\n".join(PARAGRAPHS)
+    article = Article(id="long", published=date(2024, 3, 8), source="test", text=text)
+    limit = max(len(p) for p in PARAGRAPHS) + 2
+    assert len(cut_points(text, limit)) == len(PARAGRAPHS) - 1  # one paragraph a piece
+    small = Pipeline(knowledge=Knowledge(load_settings().with_(max_piece_chars=limit)))
+    doc = small.run(article)
+    whole = code_article(article)
+
+    # cleaned whole: the dateline and the boilerplate line, at the whole text's offsets
+    assert doc.text == text
+    assert doc.dateline == whole.dateline and doc.dateline is not None
+    assert doc.removed == whole.removed and doc.removed
+    assert doc.signature == whole.signature
+    # each piece's events, at the whole text's offsets, numbered once in text order
+    assert [e.id for e in doc.events] == [f"e{i + 1}" for i in range(len(doc.events))]
+    found = [(e.type, m.trigger.start, text[m.trigger.start:m.trigger.end])
+             for e in doc.events for m in e.mentions]
+    alone = []
+    for offset in (0, *cut_points(text, limit)):
+        piece = text[offset:].split("\n\n", 1)[0] + "\n\n"
+        one = code_article(article.model_copy(update={"text": piece}))
+        alone += [(e.type, offset + m.trigger.start, piece[m.trigger.start:m.trigger.end])
+                  for e in one.events for m in e.mentions]
+    assert found == alone
+    assert {"shelled", "met"} <= {t for _, _, t in found}
+    # one actor per entity across pieces, every mention pointing at its name
+    actors = {a.id: a for a in doc.actors}
+    kenya = [a for a in doc.actors if a.kb_id == "country:KEN"]
+    assert len(kenya) == 1
+    kenya_whole = next(a for a in whole.actors if a.kb_id == "country:KEN")
+    assert kenya[0].mentions == kenya_whole.mentions
+    assert {text[m.start:m.end] for m in kenya[0].mentions} >= {"Kenya", "Kenya's president"}
+    assert all(p.actor in actors for e in doc.events for p in e.participants)
+    for e in doc.events:
+        for m in e.mentions:
+            assert m.start <= m.trigger.start < m.trigger.end <= m.end <= len(text)
+
+
+def test_pieces_are_cut_at_line_breaks_then_sentence_ends_and_keep_to_the_limit():
+    from parley.pieces import cut_points
+
+    line = "Talks resumed on Monday. " * 400  # 10,000 characters, no line break
+    cuts = cut_points(line, 1_000)
+    bounds = [0, *cuts, len(line)]
+    assert all(0 < b - a <= 1_000 for a, b in zip(bounds, bounds[1:]))
+    assert all(line[c - 2:c] == ". " for c in cuts)  # after a sentence end
+    text = "a" * 600 + "\n" + "Talks resumed. " * 50
+    assert cut_points(text, 1_000)[0] == 601  # the line break, not a later sentence end

@@ -27,6 +27,7 @@ from typing import Protocol, runtime_checkable
 from parley.errors import CodingFailed, ParleyError, PipelineError
 from parley.knowledge import Knowledge, default_knowledge
 from parley.model import Article, Document, Work
+from parley.parse import BATCH_SIZE
 
 # What a Work record holds before any stage runs.
 INITIAL: tuple[str, ...] = ("article", "knowledge")
@@ -41,7 +42,7 @@ class Stage(Protocol):
     def __call__(self, work: Work) -> Work: ...
 
 
-def default_stages(*, batch_size: int = 32, n_process: int = 1,
+def default_stages(*, batch_size: int = BATCH_SIZE, n_process: int = 1,
                    min_confidence: float | None = None) -> list[Stage]:
     from parley.actors import Actors
     from parley.clean import Clean
@@ -91,20 +92,53 @@ class Pipeline:
     def start(self, article: Article) -> Work:
         return Work(article=article, knowledge=self.knowledge)
 
+    def _cut(self) -> int:
+        """How many stages run on the whole text before a long one is cut into pieces:
+        up to the one that assigns the codable text (``clean``); 0 = never cut."""
+        for i, stage in enumerate(self.stages):
+            if "codable" in stage.assigns:
+                return i + 1
+        return 0
+
     def run(self, article: Article) -> Document:
-        work = self.start(article)
-        for stage in self.stages:
-            work = stage(work)
-        return _document(work)
+        return next(self.pipe([article]))
 
     def pipe(self, articles: Iterable[Article]) -> Iterator[Document]:
         """Code many articles in input order; stages with a ``pipe`` method (the parser)
-        see the whole stream, so spaCy can batch."""
+        see the whole stream, so spaCy can batch. A text longer than
+        ``max_piece_chars`` goes through the stages after cleaning in pieces
+        (``parley.pieces``) and comes out as one document."""
+        from collections import deque
+
+        from parley import pieces
+
+        cut = self._cut()
+        limit = self.knowledge.settings.max_piece_chars
         works: Iterable[Work] = (self.start(a) for a in articles)
-        for stage in self.stages:
+        for stage in self.stages[:cut]:
             works = _through(stage, works)
-        for work in works:
-            yield _document(work)
+        if not cut:
+            for stage in self.stages:
+                works = _through(stage, works)
+            yield from (_document(w) for w in works)
+            return
+        whole: deque[tuple[Work, list[int]]] = deque()
+
+        def split(items: Iterable[Work]) -> Iterator[Work]:
+            for w in items:
+                parts = pieces.split(w, limit)
+                whole.append((w, [offset for offset, _ in parts]))
+                yield from (part for _, part in parts)
+
+        works = split(works)
+        for stage in self.stages[cut:]:
+            works = _through(stage, works)
+        it = iter(works)
+        for work in it:
+            original, offsets = whole.popleft()
+            docs = [_document(work)]
+            docs += [_document(next(it)) for _ in offsets[1:]]
+            yield pieces.merge(original, list(zip(offsets, docs, strict=True)))
 
 
 def _through(stage: Stage, works: Iterable[Work]) -> Iterator[Work]:
@@ -126,7 +160,7 @@ def _document(work: Work) -> Document:
 _default: dict[tuple[Knowledge, int, int, float | None], Pipeline] = {}
 
 
-def default_pipeline(batch_size: int = 32, n_process: int = 1,
+def default_pipeline(batch_size: int = BATCH_SIZE, n_process: int = 1,
                      min_confidence: float | None = None) -> Pipeline:
     knowledge = default_knowledge()
     key = (knowledge, batch_size, n_process, min_confidence)
@@ -143,14 +177,14 @@ def code_article(article: Article, *, pipeline: Pipeline | None = None,
 
 
 def code_articles(articles: Iterable[Article], *, pipeline: Pipeline | None = None,
-                  batch_size: int = 32, n_process: int = 1,
+                  batch_size: int = BATCH_SIZE, n_process: int = 1,
                   min_confidence: float | None = None) -> Iterator[Document]:
     """Code many articles with spaCy batching; results come back in input order."""
     return (pipeline or default_pipeline(batch_size, n_process, min_confidence)).pipe(articles)
 
 
 def code_batch(articles: list[Article], *, pipeline: Pipeline | None = None,
-               batch_size: int = 32, n_process: int = 1,
+               batch_size: int = BATCH_SIZE, n_process: int = 1,
                min_confidence: float | None = None) -> list[Document | CodingFailed]:
     """Code a batch, one result per article: the retry policy of every runner.
 

@@ -19,6 +19,7 @@ import click
 from parley.cli.common import fail, min_confidence_option
 from parley.errors import ParleyError
 from parley.model import Article
+from parley.parse import BATCH_SIZE
 
 ENGINES = ("local", "ray")
 
@@ -103,8 +104,8 @@ def _check_output(output: str, overwrite: bool) -> Path:
                    "a private local Ray. Only with --engine ray.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Coding processes (local) or Ray actors. Default: the CPU count.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
-              help="Articles per chunk sent to a worker (and per spaCy batch).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=BATCH_SIZE,
+              show_default=True, help="Articles per chunk sent to a worker (and per spaCy batch).")
 @click.option("--overwrite", is_flag=True, help="Replace the Parquet files already in "
               "OUTPUT.")
 @min_confidence_option

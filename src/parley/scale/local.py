@@ -23,6 +23,7 @@ from multiprocessing.pool import AsyncResult
 
 from parley.errors import CodingFailed, ParleyError
 from parley.model import Article, Document
+from parley.parse import BATCH_SIZE
 
 
 @dataclass
@@ -95,7 +96,7 @@ def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield chunk
 
 
-def code_parallel(articles: Iterable[Article], *, workers: int, batch_size: int = 32,
+def code_parallel(articles: Iterable[Article], *, workers: int, batch_size: int = BATCH_SIZE,
                   progress: Callable[[int], None] | None = None,
                   on_error: Callable[[ParleyError], None] | None = None,
                   stats: ParallelStats | None = None) -> Iterator[Document]:
@@ -112,7 +113,7 @@ def code_parallel(articles: Iterable[Article], *, workers: int, batch_size: int 
         on_error=on_error, stats=stats))
 
 
-def code_parallel_pairs(articles: Iterable[Article], *, workers: int, batch_size: int = 32,
+def code_parallel_pairs(articles: Iterable[Article], *, workers: int, batch_size: int = BATCH_SIZE,
                         progress: Callable[[int], None] | None = None,
                         on_error: Callable[[ParleyError], None] | None = None,
                         stats: ParallelStats | None = None

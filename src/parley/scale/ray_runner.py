@@ -25,6 +25,7 @@ from typing import Any
 
 from parley.errors import CodingFailed, ParleyError
 from parley.model import Article, Document
+from parley.parse import BATCH_SIZE
 
 
 class RayUnavailable(ParleyError):
@@ -51,7 +52,7 @@ def require_ray() -> None:
 class ParleyCoder:
     """A stateful Ray Data UDF: one per actor, the pipeline loaded once."""
 
-    batch_size = 32
+    batch_size = BATCH_SIZE
 
     def __init__(self) -> None:
         from parley.scale.local import warm_up
@@ -117,7 +118,7 @@ def ray_session(*, address: str | None, workers: int) -> Iterator[None]:
             shutil.rmtree(temp_dir, ignore_errors=True)
 
 
-def code_ray(articles: Iterable[Article], *, workers: int, batch_size: int = 32,
+def code_ray(articles: Iterable[Article], *, workers: int, batch_size: int = BATCH_SIZE,
              address: str | None = None,
              progress: Callable[[int], None] | None = None,
              on_error: Callable[[ParleyError], None] | None = None,
