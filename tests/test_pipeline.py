@@ -128,3 +128,40 @@ def test_pieces_are_cut_at_line_breaks_then_sentence_ends_and_keep_to_the_limit(
     assert all(line[c - 2:c] == ". " for c in cuts)  # after a sentence end
     text = "a" * 600 + "\n" + "Talks resumed. " * 50
     assert cut_points(text, 1_000)[0] == 601  # the line break, not a later sentence end
+
+
+class StuckOnSlow:
+    """A replacement places stage that hangs on the article with id "slow"."""
+
+    name = "places"
+    requires = ("candidates",)
+    assigns = ("places",)
+
+    def __call__(self, work: Work) -> Work:
+        import time
+
+        if work.article.id == "slow":
+            time.sleep(30)
+        return work
+
+
+def test_an_article_over_the_time_limit_fails_alone_and_its_batch_goes_on():
+    import time
+
+    from parley.errors import CodingFailed
+    from parley.knowledge import Knowledge
+    from parley.pipeline import code_batch
+    from parley.settings import load_settings
+
+    knowledge = Knowledge(load_settings().with_(max_seconds_per_document=1.0))
+    pipeline = Pipeline(knowledge=knowledge).replace("places", StuckOnSlow())
+    slow = ARTICLE.model_copy(update={"id": "slow", "source": "slow.txt"})
+    after = ARTICLE.model_copy(update={"id": "after", "source": "after.txt"})
+    t0 = time.monotonic()
+    out = code_batch([ARTICLE, slow, after], pipeline=pipeline)
+    assert time.monotonic() - t0 < 20  # the stuck article was cut off, not waited for
+    assert [type(r).__name__ for r in out] == ["Document", "CodingFailed", "Document"]
+    failed = out[1]
+    assert isinstance(failed, CodingFailed) and failed.source == "slow.txt"
+    assert "took longer than 1 s" in failed.one_line()
+    assert out[2].events and out[2].id == "after"

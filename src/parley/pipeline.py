@@ -21,7 +21,10 @@ function; the CLI, the HTTP API and the batch runners call it (or ``code_article
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
 from parley.errors import CodingFailed, ParleyError, PipelineError
@@ -195,9 +198,12 @@ def code_batch(articles: list[Article], *, pipeline: Pipeline | None = None,
     """
     if not articles:
         return []
+    limit = (pipeline.knowledge if pipeline else default_knowledge()).settings \
+        .max_seconds_per_document
     try:
-        return list(code_articles(articles, pipeline=pipeline, batch_size=batch_size,
-                                  n_process=n_process, min_confidence=min_confidence))
+        with _time_limit(limit * len(articles)):
+            return list(code_articles(articles, pipeline=pipeline, batch_size=batch_size,
+                                      n_process=n_process, min_confidence=min_confidence))
     except ParleyError:
         raise
     except Exception:  # noqa: BLE001 - one article broke the batch: find it below
@@ -205,8 +211,12 @@ def code_batch(articles: list[Article], *, pipeline: Pipeline | None = None,
     out: list[Document | CodingFailed] = []
     for article in articles:
         try:
-            out.append(code_article(article, pipeline=pipeline,
-                                    min_confidence=min_confidence))
+            with _time_limit(limit):
+                out.append(code_article(article, pipeline=pipeline,
+                                        min_confidence=min_confidence))
+        except TooLong:
+            out.append(CodingFailed(f"coding failed: took longer than {limit:g} s "
+                                    "(max_seconds_per_document)", source=article.source))
         except ParleyError:
             raise
         except Exception as exc:  # noqa: BLE001 - reported per article, the run goes on
@@ -215,5 +225,34 @@ def code_batch(articles: list[Article], *, pipeline: Pipeline | None = None,
     return out
 
 
-__all__ = ["INITIAL", "Pipeline", "Stage", "code_article", "code_articles", "code_batch",
-           "default_stages"]
+class TooLong(Exception):  # noqa: N818 - raised inside the coder, caught in code_batch
+    """An article took longer to code than ``max_seconds_per_document``."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``TooLong`` in the code running inside after ``seconds`` of wall time.
+
+    A real-time timer (SIGALRM), so it interrupts the coder wherever it is; only where
+    signals can be had, the main thread of a process on a POSIX system (the CLI and
+    the batch workers); elsewhere, and for 0, there is no limit.
+    """
+    if seconds <= 0 or not hasattr(signal, "setitimer") or \
+            threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TooLong
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+__all__ = ["INITIAL", "Pipeline", "Stage", "TooLong", "code_article", "code_articles",
+           "code_batch", "default_stages"]

@@ -16,6 +16,7 @@ class Settings:
     max_jsonl_line_bytes: int
     max_html_depth: int
     max_piece_chars: int
+    max_seconds_per_document: float
     max_feed_bytes: int
     feed_timeout_seconds: float
     feed_retries: int
