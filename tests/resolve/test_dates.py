@@ -109,3 +109,22 @@ def test_the_same_day_is_the_day_before_it_and_a_paragraph_break_stops_the_rest(
     assert [doc.text[s.start : s.end] for s in recall.date.evidence] == ["Monday"]
     assert str(recall.date.value) == "2024-03-04"
 
+
+
+def test_a_clause_a_day_after_the_main_one_is_dated_the_day_before(code):
+    doc = code("The government on Tuesday banned the newspaper for two years, a day after "
+               "police in Arusha fired tear gas at opposition supporters.",
+               published="2024-03-08")
+    firing = _by_trigger(doc, "fired")
+    assert (str(firing.date.value), firing.date.precision) == ("2024-03-04", "day")
+    assert [doc.text[s.start : s.end] for s in firing.date.evidence] == ["Tuesday"]
+    ban = _by_trigger(doc, "banned")
+    assert str(ban.date.value) == "2024-03-05"  # the main clause keeps its own day
+    doc = code("Thousands of migrants spent the night on the bridge on Saturday, two days "
+               "after officers fired pepper spray at them.", published="2024-03-09")
+    spray = _by_trigger(doc, "fired")
+    assert str(spray.date.value) == "2024-03-07"
+    # "days after": by how much is not said, so the day is not moved
+    doc = code("The minister resigned on Thursday, days after police detained his aide.",
+               published="2024-03-08")
+    assert str(_by_trigger(doc, "detained").date.value) == "2024-03-07"

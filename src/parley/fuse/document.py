@@ -44,7 +44,7 @@ from parley.model import (
     Span,
     Work,
 )
-from parley.resolve import context_date
+from parley.resolve import context_date, interval_date
 
 
 @dataclass
@@ -172,6 +172,23 @@ def resolve_date(cluster: EventCluster, event_id: str, work: Work | None = None
         [Conflict(kind="date", event=event_id, detail=detail,
                   evidence=list(sides.values()))],
     )
+
+
+def _after_interval(work: Work, cluster: EventCluster, event_date: EventDate) -> EventDate:
+    """The event's day moved by an interval clause ("a day after officers fired"), when
+    its first mention is told in that clause and every day its mentions give is the one
+    date expression of the main clause (``resolve.interval_date``)."""
+    days = [m for m in cluster.mentions if m.date is not None and m.date.precision == "day"]
+    if not days or len({(m.date.start, m.date.end) for m in days if m.date}) != 1:
+        return event_date
+    first = cluster.mentions[0]
+    if first.date is None or event_date.value is None:
+        return event_date
+    moved = interval_date(work, first, event_date.value)
+    if moved is None:
+        return event_date
+    return EventDate(value=moved.value, precision="day", candidates=[moved.value],
+                     evidence=[Span(start=moved.start, end=moved.end)])
 
 
 def second_account(work: Work, precise: list[Candidate], days: list) -> bool:
@@ -373,6 +390,10 @@ def assemble(work: Work, min_confidence: float = 0.0) -> Document:
         first = cluster.mentions[0]
         disputed, part_conflicts = disputed_participants(cluster, eid, work, named)
         event_date, date_conflicts = resolve_date(cluster, eid, work)
+        if (event_date.precision == "day" and not event_date.disputed
+                and event_date.value is not None and first.factuality == "asserted"
+                and not first.background and work.doc is not None):
+            event_date = _after_interval(work, cluster, event_date)
         if (event_date.value is None and first.factuality == "asserted"
                 and not first.background and work.doc is not None):
             lent = context_date(work, min(cluster.mentions, key=lambda m: m.sent_start))

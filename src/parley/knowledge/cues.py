@@ -101,6 +101,7 @@ class DateCues:
     same_day: tuple[str, ...]
     ordinal_nouns: tuple[str, ...]
     context_sentences: dict[str, int]
+    interval_units: dict[str, int]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ dateline (``resolve.places``). Both assign new candidates (``dataclasses.replace
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -195,6 +196,53 @@ def _told_in_past(tok: Any) -> bool:
         c.lemma_ == "have" and c.tag_ != "VBD" for c in auxes)
 
 
+def interval_date(work: Work, cand: Candidate, given: date) -> DateRef | None:
+    """The day of an event told in a clause set off by an interval from its main clause.
+
+    "Thousands spent the night on the bridge on Saturday, a day after officers fired
+    pepper spray at them": the firing is Friday's, not the Saturday its sentence names.
+    The trigger (or a verb above it) is an adverbial clause opened by "after" or
+    "before" with an interval ("a day", "two days", "hours"; units in
+    ``cues.dates.interval_units``); the event took ``given``, the day of the main clause
+    it hangs from (``date_for_token`` on that clause's verb), and the clause names no
+    date of its own. The day returned is the main clause's, moved back ("after") or on
+    ("before") by the interval; the evidence is the main clause's date expression.
+    """
+    cues = work.knowledge.cues.dates
+    doc = work.doc
+    tok = doc[cand.head_i]
+    clause = None
+    for t in (tok, *tok.ancestors):
+        if t.dep_ == "advcl":
+            clause = t
+            break
+        if t.dep_ in ("ROOT", "ccomp", "conj", "relcl"):
+            return None  # the trigger's own clause is not an adverbial one
+    if clause is None:
+        return None
+    mark = next((c for c in clause.children if c.dep_ == "mark"
+                 and c.lower_ in ("after", "before")), None)
+    unit = next((c for c in clause.children if c.dep_ == "npadvmod"
+                 and c.lemma_.lower() in cues.interval_units), None)
+    if mark is None or unit is None or unit.i > mark.i:
+        return None
+    days = cues.interval_units[unit.lemma_.lower()]
+    if days:
+        counts = [int(c.text) if c.text.isdigit() else cues.number_words.get(c.lower_)
+                  for c in unit.children if c.dep_ in ("det", "nummod")]
+        if len(counts) != 1 or counts[0] is None:
+            return None  # "days after": by how much is not said
+        days *= counts[0]
+    main = date_for_token(work, clause.head)
+    if main is None or main.precision != "day" or main.value != given:
+        return None
+    lo, hi = clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
+    if lo <= main.start < hi:
+        return None  # the clause names its own date
+    step = -days if mark.lower_ == "after" else days
+    return DateRef(main.value + timedelta(days=step), "day", main.start, main.end)
+
+
 def context_date(work: Work, cand: Candidate) -> DateRef | None:
     """The day of an event whose sentence gives none, from the sentences before it.
 
@@ -253,4 +301,4 @@ class Places:
             for c in work.candidates or ()))
 
 
-__all__ = ["Dates", "Places", "context_date", "date_for_token", "date_of"]
+__all__ = ["Dates", "Places", "context_date", "date_for_token", "date_of", "interval_date"]
