@@ -84,7 +84,8 @@ def merge(work: Work, pieces: Sequence[tuple[int, Document]]) -> Document:
             update={"signature": work.signature})
     first = pieces[0][1]
     actors: dict[Any, Any] = {}   # entity key -> merged actor
-    events, conflicts = [], []
+    events: list[Any] = []
+    conflicts: list[Any] = []
     for offset, doc in pieces:
         actor_id: dict[str, str] = {}
         for actor in doc.actors:

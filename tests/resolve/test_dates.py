@@ -124,6 +124,11 @@ def test_a_clause_a_day_after_the_main_one_is_dated_the_day_before(code):
                "after officers fired pepper spray at them.", published="2024-03-09")
     spray = _by_trigger(doc, "fired")
     assert str(spray.date.value) == "2024-03-07"
+    # two events of one type, kept apart by the interval, each on its own day
+    doc = code("The government on Tuesday banned the newspaper for two years, a day after "
+               "police in Arusha arrested two opposition lawmakers.", published="2024-03-08")
+    assert str(_by_trigger(doc, "banned").date.value) == "2024-03-05"
+    assert str(_by_trigger(doc, "arrested").date.value) == "2024-03-04"
     # "days after": by how much is not said, so the day is not moved
     doc = code("The minister resigned on Thursday, days after police detained his aide.",
                published="2024-03-08")

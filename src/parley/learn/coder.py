@@ -224,6 +224,28 @@ def _apart(a: Candidate, b: Candidate) -> bool:
                 and a.place.name != b.place.name)
 
 
+def _interval_clauses(work: Work, cands: Sequence[Candidate]) -> list[int | None]:
+    """For each mention, the verb of the interval clause it is told in ("a day after
+    officers fired ..."; ``resolve.interval_clause``), else None."""
+    from parley.resolve import interval_clause
+
+    if work.doc is None:
+        return [None] * len(cands)
+    out: list[int | None] = []
+    for c in cands:
+        found = interval_clause(work, c)
+        out.append(found[0].i if found else None)
+    return out
+
+
+def _set_off(a: Candidate, b: Candidate, clause: Sequence[int | None],
+             pair: tuple[int, int]) -> bool:
+    """Two mentions of one sentence that an interval sets apart: "banned the paper on
+    Tuesday, a day after police arrested two lawmakers" tells two events, on two days."""
+    i, j = pair
+    return a.sent_start == b.sent_start and clause[i] != clause[j]
+
+
 def learned_clusters(work: Work, cands: Sequence[Candidate], models: Models,
                      shared: Any) -> list[list[int]]:
     """Mentions grouped into events by the pair model: in text order, each mention joins
@@ -233,8 +255,10 @@ def learned_clusters(work: Work, cands: Sequence[Candidate], models: Models,
     p_same: dict[tuple[int, int], float] = {}
     if rows:
         proba = models.pair.proba(np.asarray(rows))[:, 1]
+        clause = _interval_clauses(work, cands)
         p_same = {pair: float(p) for pair, p in zip(pairs, proba, strict=True)
-                  if not _apart(cands[pair[0]], cands[pair[1]])}
+                  if not _apart(cands[pair[0]], cands[pair[1]])
+                  and not _set_off(cands[pair[0]], cands[pair[1]], clause, pair)}
     # the earlier mentions each mention was paired with (a window of them, so the
     # grouping stays linear in a huge text's length)
     partners: dict[int, list[tuple[int, float]]] = {}

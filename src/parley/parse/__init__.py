@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from parley.model import Work
+from parley.parse.nlp import CHUNK_CHARS, get_nlp, parse_long
 
 # Texts per spaCy batch (``nlp.pipe``). Memory grows with it and speed does not: on the
 # 89 VOA stories (about 700 words each), spaCy alone reached a peak of 605 MB at 32 and
@@ -22,7 +23,6 @@ BATCH_SIZE = 8
 # ... and at most this many characters per batch, so a batch of long texts (or of the
 # pieces of one very long text, parley.pieces) stays bounded in memory too.
 BATCH_CHARS = 60_000
-from parley.parse.nlp import CHUNK_CHARS, get_nlp, parse_long
 
 
 class Parse:

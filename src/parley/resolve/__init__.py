@@ -196,6 +196,26 @@ def _told_in_past(tok: Any) -> bool:
         c.lemma_ == "have" and c.tag_ != "VBD" for c in auxes)
 
 
+def interval_clause(work: Work, cand: Candidate) -> tuple[Any, Any, Any] | None:
+    """(clause verb, "after"/"before", interval noun) when the candidate is told in an
+    adverbial clause set off by an interval from its main clause ("..., a day after
+    officers fired ..."; units in ``cues.dates.interval_units``), else None."""
+    units = work.knowledge.cues.dates.interval_units
+    tok = work.doc[cand.head_i]
+    for t in (tok, *tok.ancestors):
+        if t.dep_ == "advcl":
+            mark = next((c for c in t.children if c.dep_ == "mark"
+                         and c.lower_ in ("after", "before")), None)
+            unit = next((c for c in t.children if c.dep_ == "npadvmod"
+                         and c.lemma_.lower() in units), None)
+            if mark is None or unit is None or unit.i > mark.i:
+                return None
+            return t, mark, unit
+        if t.dep_ in ("ROOT", "ccomp", "conj", "relcl"):
+            return None  # the trigger's own clause is not an adverbial one
+    return None
+
+
 def interval_date(work: Work, cand: Candidate, given: date) -> DateRef | None:
     """The day of an event told in a clause set off by an interval from its main clause.
 
@@ -209,23 +229,10 @@ def interval_date(work: Work, cand: Candidate, given: date) -> DateRef | None:
     ("before") by the interval; the evidence is the main clause's date expression.
     """
     cues = work.knowledge.cues.dates
-    doc = work.doc
-    tok = doc[cand.head_i]
-    clause = None
-    for t in (tok, *tok.ancestors):
-        if t.dep_ == "advcl":
-            clause = t
-            break
-        if t.dep_ in ("ROOT", "ccomp", "conj", "relcl"):
-            return None  # the trigger's own clause is not an adverbial one
-    if clause is None:
+    found = interval_clause(work, cand)
+    if found is None:
         return None
-    mark = next((c for c in clause.children if c.dep_ == "mark"
-                 and c.lower_ in ("after", "before")), None)
-    unit = next((c for c in clause.children if c.dep_ == "npadvmod"
-                 and c.lemma_.lower() in cues.interval_units), None)
-    if mark is None or unit is None or unit.i > mark.i:
-        return None
+    clause, mark, unit = found
     days = cues.interval_units[unit.lemma_.lower()]
     if days:
         counts = [int(c.text) if c.text.isdigit() else cues.number_words.get(c.lower_)
@@ -301,4 +308,5 @@ class Places:
             for c in work.candidates or ()))
 
 
-__all__ = ["Dates", "Places", "context_date", "date_for_token", "date_of", "interval_date"]
+__all__ = ["Dates", "Places", "context_date", "date_for_token", "date_of", "interval_clause",
+           "interval_date"]
