@@ -77,13 +77,13 @@ PARAGRAPHS = [
 
 def test_a_long_text_is_coded_in_pieces_that_make_one_document():
     from parley.knowledge import Knowledge
-    from parley.pieces import cut_points
+    from parley.parse.nlp import split_points
     from parley.settings import load_settings
 
     text = "\n\n".join(PARAGRAPHS)
     article = Article(id="long", published=date(2024, 3, 8), source="test", text=text)
     limit = max(len(p) for p in PARAGRAPHS) + 2
-    assert len(cut_points(text, limit)) == len(PARAGRAPHS) - 1  # one paragraph a piece
+    assert len(split_points(text, limit)) == len(PARAGRAPHS) - 1  # one paragraph a piece
     small = Pipeline(knowledge=Knowledge(load_settings().with_(max_piece_chars=limit)))
     doc = small.run(article)
     whole = code_article(article)
@@ -98,7 +98,7 @@ def test_a_long_text_is_coded_in_pieces_that_make_one_document():
     found = [(e.type, m.trigger.start, text[m.trigger.start:m.trigger.end])
              for e in doc.events for m in e.mentions]
     alone = []
-    for offset in (0, *cut_points(text, limit)):
+    for offset in (0, *split_points(text, limit)):
         piece = text[offset:].split("\n\n", 1)[0] + "\n\n"
         one = code_article(article.model_copy(update={"text": piece}))
         alone += [(e.type, offset + m.trigger.start, piece[m.trigger.start:m.trigger.end])
@@ -119,15 +119,15 @@ def test_a_long_text_is_coded_in_pieces_that_make_one_document():
 
 
 def test_pieces_are_cut_at_line_breaks_then_sentence_ends_and_keep_to_the_limit():
-    from parley.pieces import cut_points
+    from parley.parse.nlp import split_points
 
     line = "Talks resumed on Monday. " * 400  # 10,000 characters, no line break
-    cuts = cut_points(line, 1_000)
+    cuts = split_points(line, 1_000)
     bounds = [0, *cuts, len(line)]
     assert all(0 < b - a <= 1_000 for a, b in zip(bounds, bounds[1:]))
     assert all(line[c - 2:c] == ". " for c in cuts)  # after a sentence end
     text = "a" * 600 + "\n" + "Talks resumed. " * 50
-    assert cut_points(text, 1_000)[0] == 601  # the line break, not a later sentence end
+    assert split_points(text, 1_000)[0] == 601  # the line break, not a later sentence end
 
 
 class StuckOnSlow:

@@ -2,10 +2,11 @@
 
 A text longer than ``max_piece_chars`` (defaults.toml) is cleaned whole (boilerplate,
 dateline and the text's signature are the whole article's), then cut into pieces at
-paragraph breaks, else sentence ends, else spaces; each piece goes through the rest of
-the pipeline as a text of its own, and ``merge`` puts the pieces' documents back into
-one document of the whole text: every offset shifted to the whole text, actors that
-name the same entity joined, events and actors numbered again in text order.
+paragraph breaks, else sentence ends, else spaces (``parse.nlp.split_points``); each
+piece goes through the rest of the pipeline as a text of its own, and ``merge`` puts the
+pieces' documents back into one document of the whole text: every offset shifted to the
+whole text, actors that name the same entity joined, events and actors numbered again in
+text order.
 
 What a piece cannot see: an event told in two pieces stays two events, and the
 context a piece's first sentences would take from the end of the one before (a date,
@@ -21,26 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 from parley.model import Article, Document, Work
-
-
-def cut_points(text: str, limit: int) -> list[int]:
-    """Where to cut ``text`` so that no piece is longer than ``limit``: after the last
-    line break of the window, else after its last sentence end (". "), else at its last
-    space, else at the limit, never in the window's first quarter."""
-    cuts: list[int] = []
-    start = 0
-    while len(text) - start > limit:
-        window = text[start:start + limit]
-        cut = window.rfind("\n") + 1
-        if cut < limit // 4:
-            cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! ")) + 2
-        if cut < limit // 4:
-            cut = window.rfind(" ") + 1
-        if cut < limit // 4:
-            cut = limit
-        start += cut
-        cuts.append(start)
-    return cuts
+from parley.parse.nlp import split_points
 
 
 def split(work: Work, limit: int) -> list[tuple[int, Work]]:
@@ -48,7 +30,7 @@ def split(work: Work, limit: int) -> list[tuple[int, Work]]:
     text, codable = work.article.text, work.codable or ""
     if len(text) <= limit:
         return [(0, work)]
-    bounds = [0, *cut_points(text, limit), len(text)]
+    bounds = [0, *split_points(text, limit), len(text)]
     out = []
     for a, b in zip(bounds, bounds[1:]):
         article = Article(id=work.article.id, text=text[a:b],
@@ -122,4 +104,4 @@ def merge(work: Work, pieces: Sequence[tuple[int, Document]]) -> Document:
     })
 
 
-__all__ = ["cut_points", "merge", "replace_span", "split"]
+__all__ = ["merge", "replace_span", "split"]

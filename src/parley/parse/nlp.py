@@ -163,16 +163,21 @@ CHUNK_CHARS = 50_000
 
 
 def split_points(text: str, limit: int = CHUNK_CHARS) -> list[int]:
-    """Cut positions so that no piece is longer than ``limit`` (preferring line breaks)."""
-    cuts, start = [], 0
+    """Where to cut ``text`` so that no piece is longer than ``limit``: after the last
+    line break of the window, else after its last sentence end (". "), else at its last
+    space, else at the limit, never in the window's first quarter."""
+    cuts: list[int] = []
+    start = 0
     while len(text) - start > limit:
-        window = text[start : start + limit]
-        cut = window.rfind("\n")
+        window = text[start:start + limit]
+        cut = window.rfind("\n") + 1
         if cut < limit // 4:
-            cut = window.rfind(" ")
+            cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! ")) + 2
         if cut < limit // 4:
-            cut = limit - 1
-        start += cut + 1
+            cut = window.rfind(" ") + 1
+        if cut < limit // 4:
+            cut = limit
+        start += cut
         cuts.append(start)
     return cuts
 
