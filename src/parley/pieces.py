@@ -11,7 +11,7 @@ text order.
 What a piece cannot see: an event told in two pieces stays two events, and the
 context a piece's first sentences would take from the end of the one before (a date,
 "the group") is not there. A news article is far shorter than a piece (the 89 VOA
-stories: at most 11,000 characters against 50,000); this is for the input that is not
+stories and the corpus articles: at most 7,108 characters against 50,000); this is for the input that is not
 one, such as a whole feed pasted as one line, which took 3.1 GB of memory whole.
 """
 
