@@ -11,8 +11,9 @@ text order.
 What a piece cannot see: an event told in two pieces stays two events, and the
 context a piece's first sentences would take from the end of the one before (a date,
 "the group") is not there. A news article is far shorter than a piece (the 89 VOA
-stories and the corpus articles: at most 7,108 characters against 50,000); this is for the input that is not
-one, such as a whole feed pasted as one line, which took 3.1 GB of memory whole.
+stories and the corpus articles: at most 7,108 characters against 50,000); this is for
+the input that is not one, such as a whole feed pasted as one line, which took 3.1 GB
+of memory whole.
 """
 
 from __future__ import annotations
