@@ -122,6 +122,19 @@ def test_an_account_that_makes_no_mention_of_a_participant_disputes_it(code):
     assert any("no mention" in doc.text[s.start:s.end] for s in parts[0].evidence)
 
 
+def test_an_account_that_leaves_a_participant_open_disputes_it(code):
+    doc = code("The leaders of Ethiopia, Egypt and Sudan agreed on Tuesday to continue "
+               "negotiations on the Nile dam, Ethiopia's prime minister said.\n\n"
+               "A statement from Cairo welcomed the talks. It did not say whether Sudan had "
+               "endorsed the plan.", published="2020-07-22")
+    parts = [c for c in doc.conflicts if c.kind == "participants"]
+    assert len(parts) == 1
+    event = next(e for e in doc.events if e.id == parts[0].event)
+    assert event.type == "AGREE"
+    country = {a.id: a.country for a in doc.actors}
+    assert {country[p.actor] for p in event.participants if p.disputed} == {"SDN"}
+
+
 def test_two_sided_fighting_makes_every_side_a_participant(code):
     doc = code("Members of the Islamic Movement in Nigeria clashed with police in Abuja on "
                "Monday. Rebels attacked an army base in Kidal on Tuesday.")
