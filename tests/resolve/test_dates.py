@@ -124,6 +124,8 @@ def test_a_clause_a_day_after_the_main_one_is_dated_the_day_before(code):
                "after officers fired pepper spray at them.", published="2024-03-09")
     spray = _by_trigger(doc, "fired")
     assert str(spray.date.value) == "2024-03-07"
+    # the interval is not part of the date expression
+    assert [doc.text[s.start : s.end] for s in spray.date.evidence] == ["Saturday"]
     # two events of one type, kept apart by the interval, each on its own day
     doc = code("The government on Tuesday banned the newspaper for two years, a day after "
                "police in Arusha arrested two opposition lawmakers.", published="2024-03-08")

@@ -111,7 +111,9 @@ def date_expressions(work: Work, sent: Any) -> list[Any]:
     for sp in spans:
         if merged:
             gap = doc[merged[-1].end : sp.start]
-            if len(gap) <= 2 and all(t.lower_ in joins for t in gap):
+            # "on Saturday, two days after ...": the interval is not part of the date
+            if len(gap) <= 2 and all(t.lower_ in joins for t in gap) and not (
+                    _is_duration(sp.text, cues)):
                 merged[-1] = doc[merged[-1].start : sp.end]
                 continue
         merged.append(sp)
