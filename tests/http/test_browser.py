@@ -77,6 +77,8 @@ def test_article_view_conflict_links_focus_the_other_reports_span(page, ids):
     links = page.locator("a.side-link.here")
     assert links.count() >= 2
     links.nth(1).click()
+    # the page marks the span once the click's hash change is handled: wait for it
+    page.locator("#doc-text .focus").first.wait_for(timeout=5000)
     assert page.locator("#doc-text .focus").count() > 0
     shot(page, "article-document-conflict")
     _clean(page)
