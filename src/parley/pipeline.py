@@ -120,11 +120,6 @@ class Pipeline:
         works: Iterable[Work] = (self.start(a) for a in articles)
         for stage in self.stages[:cut]:
             works = _through(stage, works)
-        if not cut:
-            for stage in self.stages:
-                works = _through(stage, works)
-            yield from (_document(w) for w in works)
-            return
         whole: deque[tuple[Work, list[int]]] = deque()
 
         def split(items: Iterable[Work]) -> Iterator[Work]:
@@ -133,11 +128,15 @@ class Pipeline:
                 whole.append((w, [offset for offset, _ in parts]))
                 yield from (part for _, part in parts)
 
-        works = split(works)
+        if cut:
+            works = split(works)
         for stage in self.stages[cut:]:
             works = _through(stage, works)
         it = iter(works)
         for work in it:
+            if not cut:  # no stage cleans: nothing to cut at
+                yield _document(work)
+                continue
             original, offsets = whole.popleft()
             docs = [_document(work)]
             docs += [_document(next(it)) for _ in offsets[1:]]

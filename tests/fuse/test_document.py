@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from tests.conftest import shipped_floor
 from tests.helpers import RESOURCES
 
@@ -109,30 +111,27 @@ def test_a_second_account_that_gives_another_day_is_a_date_conflict(code):
     assert event.date.disputed and len(event.date.candidates) == 2
 
 
-def test_an_account_that_makes_no_mention_of_a_participant_disputes_it(code):
-    doc = code("Kenyan and Somali troops fought al-Shabaab fighters near the town of "
-               "Kismayo on Friday, officials said.\n"
-               "A statement from the Somali army described the battle and made no mention "
-               "of Kenyan troops.", published="2024-01-28")
+@pytest.mark.parametrize(("text", "published", "left_out", "phrase", "etype"), [
+    ("Kenyan and Somali troops fought al-Shabaab fighters near the town of Kismayo on "
+     "Friday, officials said.\n"
+     "A statement from the Somali army described the battle and made no mention of "
+     "Kenyan troops.", "2024-01-28", "KEN", "no mention", None),
+    # an account that leaves a participant's part open
+    ("The leaders of Ethiopia, Egypt and Sudan agreed on Tuesday to continue negotiations "
+     "on the Nile dam, Ethiopia's prime minister said.\n\n"
+     "A statement from Cairo welcomed the talks. It did not say whether Sudan had "
+     "endorsed the plan.", "2020-07-22", "SDN", "did not say whether", "AGREE"),
+])
+def test_an_account_that_leaves_a_participant_out_disputes_it(code, text, published,
+                                                              left_out, phrase, etype):
+    doc = code(text, published=published)
     parts = [c for c in doc.conflicts if c.kind == "participants"]
     assert len(parts) == 1
     event = next(e for e in doc.events if e.id == parts[0].event)
+    assert etype is None or event.type == etype
     country = {a.id: a.country for a in doc.actors}
-    assert {country[p.actor] for p in event.participants if p.disputed} == {"KEN"}
-    assert any("no mention" in doc.text[s.start:s.end] for s in parts[0].evidence)
-
-
-def test_an_account_that_leaves_a_participant_open_disputes_it(code):
-    doc = code("The leaders of Ethiopia, Egypt and Sudan agreed on Tuesday to continue "
-               "negotiations on the Nile dam, Ethiopia's prime minister said.\n\n"
-               "A statement from Cairo welcomed the talks. It did not say whether Sudan had "
-               "endorsed the plan.", published="2020-07-22")
-    parts = [c for c in doc.conflicts if c.kind == "participants"]
-    assert len(parts) == 1
-    event = next(e for e in doc.events if e.id == parts[0].event)
-    assert event.type == "AGREE"
-    country = {a.id: a.country for a in doc.actors}
-    assert {country[p.actor] for p in event.participants if p.disputed} == {"SDN"}
+    assert {country[p.actor] for p in event.participants if p.disputed} == {left_out}
+    assert any(phrase in doc.text[s.start:s.end] for s in parts[0].evidence)
 
 
 def test_two_sided_fighting_makes_every_side_a_participant(code):

@@ -15,6 +15,7 @@ from typing import Any
 
 from parley.model import Candidate, DateRef, Work
 from parley.parse.nlp import entities_in, sentence_number, sentence_of
+from parley.resolve.dates import _number
 from parley.resolve.dates import resolve as resolve_date
 from parley.resolve.places import place_for
 
@@ -202,14 +203,14 @@ def interval_clause(work: Work, cand: Candidate) -> tuple[Any, Any, Any] | None:
     """(clause verb, "after"/"before", interval noun) when the candidate is told in an
     adverbial clause set off by an interval from its main clause ("..., a day after
     officers fired ..."; units in ``cues.dates.interval_units``), else None."""
-    units = work.knowledge.cues.dates.interval_units
+    cues = work.knowledge.cues.dates
     tok = work.doc[cand.head_i]
     for t in (tok, *tok.ancestors):
         if t.dep_ == "advcl":
             mark = next((c for c in t.children if c.dep_ == "mark"
-                         and c.lower_ in ("after", "before")), None)
+                         and c.lower_ in cues.offsets), None)
             unit = next((c for c in t.children if c.dep_ == "npadvmod"
-                         and c.lemma_.lower() in units), None)
+                         and c.lemma_.lower() in cues.interval_units), None)
             if mark is None or unit is None or unit.i > mark.i:
                 return None
             return t, mark, unit
@@ -237,8 +238,8 @@ def interval_date(work: Work, cand: Candidate, given: date) -> DateRef | None:
     clause, mark, unit = found
     days = cues.interval_units[unit.lemma_.lower()]
     if days:
-        counts = [int(c.text) if c.text.isdigit() else cues.number_words.get(c.lower_)
-                  for c in unit.children if c.dep_ in ("det", "nummod")]
+        counts = [_number(c.lower_, cues) for c in unit.children
+                  if c.dep_ in ("det", "nummod")]
         if len(counts) != 1 or counts[0] is None:
             return None  # "days after": by how much is not said
         days *= counts[0]
@@ -248,7 +249,9 @@ def interval_date(work: Work, cand: Candidate, given: date) -> DateRef | None:
     lo, hi = clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
     if lo <= main.start < hi:
         return None  # the clause names its own date
-    step = -days if mark.lower_ == "after" else days
+    # "two days after the vote" counts on from the vote (cues.dates.offsets): the
+    # clause's event lies that far the other way from the main clause's day
+    step = -days * cues.offsets[mark.lower_]
     return DateRef(main.value + timedelta(days=step), "day", main.start, main.end)
 
 
