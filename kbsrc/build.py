@@ -236,6 +236,11 @@ def build_part(part: dict) -> tuple[str, int, int]:
     elif kind == "people":
         terms, lone = agreed_terms(sources)
         people = people_records(terms, part["title"])
+        # a nickname that names a better-known person the KB does not hold ("Idi Amin",
+        # Guinea's defence minister Camara) would take that person's mentions
+        reserved = {fold(n) for n in part.get("reserved_names") or []}
+        for person in people:
+            person["aliases"] = [a for a in person["aliases"] if fold(a) not in reserved]
         absent = [{"country": t["country"], "office": t["office"],
                    "start": t["start"].isoformat(),
                    "end": t["end"].isoformat() if t["end"] else None,

@@ -95,6 +95,19 @@ def test_an_ambiguous_name_is_resolved_by_the_article(code):
     assert bennett.country == "ISR"
 
 
+def test_a_nickname_of_a_better_known_person_is_not_an_alias(code):
+    # Guinea's defence minister Camara is nicknamed "Idi Amin" (both sourced
+    # compilations give it); the name belongs to Uganda's dictator (kbsrc/parts.yaml
+    # reserved_names), and Camara keeps his own names
+    doc = code("Uganda said on Sunday it had paid compensation to Asians whose assets "
+               "were seized when Idi Amin expelled them.", published="1990-05-20")
+    assert not [a for a in doc.actors if a.kb_id == "per:aboubacar-sidiki-camara"]
+    doc = code("Guinea's defence minister Aboubacar Sidiki Camara visited troops in "
+               "Kankan on Tuesday.", published="2024-05-01")
+    assert any(a.kb_id == "per:aboubacar-sidiki-camara" and a.country == "GIN"
+               for a in doc.actors)
+
+
 def test_people_beyond_the_core_offices_have_their_role_country_and_sector(code):
     # the notable-people part (kbsrc/guides/notable.md): a spokesman, an opposition
     # figure and an armed-group leader, each with the sector of the role held that day
