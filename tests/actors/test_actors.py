@@ -68,6 +68,18 @@ def test_a_longer_name_sharing_a_surname_and_an_initial_is_another_person(code):
     assert "per:sergei-shoigu" in {a.kb_id for a in doc.actors}
 
 
+def test_a_surname_alias_followed_by_another_name_is_not_the_person(code):
+    # each KB person's surname alone is an alias; here it begins another name
+    doc = code("Morgan Kehr, a senior firefighter from Edmonton, said crews in Khan Sheikhoun "
+               "and along the Silk Road had little water.", published="2023-08-20")
+    ids = {a.kb_id for a in doc.actors}
+    assert not ids & {"per:james-pitia-morgan", "per:sadiq-khan", "per:john-silk"}
+    # the surname alone, or a full name, still resolves
+    doc = code("South Sudan's foreign minister James Pitia Morgan met Kenyan officials in "
+               "Nairobi on Monday. Morgan said talks would resume.", published="2024-01-15")
+    assert "per:james-pitia-morgan" in {a.kb_id for a in doc.actors}
+
+
 def test_office_is_taken_at_the_article_date(code):
     text = "Kaja Kallas met NATO officials in Brussels on Tuesday."
     as_pm = _actor(code(text, published="2023-03-01"), "Kaja Kallas")

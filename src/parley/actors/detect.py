@@ -215,15 +215,20 @@ def _match_kb(doc: Any, kb: KnowledgeBase, published: date | None,
                 kb.entities.get(r.entity) is not None and
                 kb.entities[r.entity].kind in ("organisation", "group") for r in refs):
             continue  # "Pirates seized a ship": the common noun, not the Pirate Party
-        if j - i == 1 and i > 0 and all(
+        if j - i == 1 and all(
                 (e := kb.entities.get(r.entity)) is not None and e.kind == "person"
                 for r in refs):
-            prev = doc[i - 1]
-            if (prev.pos_ == "PROPN" and prev.text[:1].isupper() and prev.i not in matched
-                    and prev.lower_.rstrip(".") not in honorifics
+            # one word of a longer name that is not the KB person's
+            prev = doc[i - 1] if i > 0 else None
+            if (prev is not None and prev.pos_ == "PROPN" and prev.text[:1].isupper()
+                    and prev.i not in matched and prev.lower_.rstrip(".") not in honorifics
                     and not names.get(fold(prev.text)) and (prev.lemma_.lower(),) not in (
                         roles if roles is not None else ())):
                 continue  # "Ana Beatriz Morales" is not Jimmy Morales
+            nxt = doc[j] if j < n else None
+            if (nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper()
+                    and nxt.i not in matched and not names.get(fold(nxt.text))):
+                continue  # "Morgan Kehr" is not James Pitia Morgan, "Silk Road" not John Silk
         longer = ent_at.get(i)
         if longer is not None and not (longer.label_ == "PERSON" and j <= longer.end
                                        and longer.end - longer.start > j - i):
