@@ -463,17 +463,18 @@ def train(corpus: Path, out: Path, *, exclude: frozenset[str] | set[str] = froze
     out.mkdir(parents=True, exist_ok=True)
     write_layer(layer, out / LEARNED_FILE, models.info)
     if choose_threshold and not (smoke or fast):
-        models = _choose_threshold(models, corpus, out, log)
+        models = _choose_threshold(models, corpus, out, log, exclude)
     save_models(models, out)
     log(f"train: wrote {out} ({time.perf_counter() - t0:.0f} s)")
     return models
 
 
-def _choose_threshold(models: Models, corpus: Path, out: Path, log: Any) -> Models:
+def _choose_threshold(models: Models, corpus: Path, out: Path, log: Any,
+                      exclude: frozenset[str] | set[str] = frozenset()) -> Models:
     """The pair model's ``same_event`` threshold and the ``--min-confidence`` default,
     chosen on the dev split: the pair threshold by asserted-event F1, the confidence floor
     by F0.5, which weighs precision twice as much as recall (analysts sign rows, they do
-    not hunt for them)."""
+    not hunt for them). Articles in ``exclude`` are left out of dev too."""
     from dataclasses import replace
 
     from parley.eval.corpus import score
@@ -481,7 +482,7 @@ def _choose_threshold(models: Models, corpus: Path, out: Path, log: Any) -> Mode
     from parley.knowledge import Knowledge, default_knowledge
     from parley.pipeline import _through, default_stages
 
-    dev = load_corpus(corpus, split="dev")
+    dev = [a for a in load_corpus(corpus, split="dev") if a["id"] not in exclude]
     base = default_knowledge()
     knowledge = Knowledge(base.settings.with_(models_dir=str(out))).with_parts(
         models=replace(models, thresholds={**models.thresholds, "min_confidence": 0.0}))
@@ -526,7 +527,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "parley" / "data" / "models")
-    ap.add_argument("--exclude-ids", type=Path, help="a file of article ids to leave out")
+    ap.add_argument("--exclude-ids", type=Path,
+                    help="a file of article ids to leave out (of training and of the dev "
+                         "articles the thresholds are chosen on)")
     ap.add_argument("--smoke", type=int, default=0, metavar="N",
                     help="a quick run on N articles with small models (for CI)")
     ap.add_argument("--no-threshold", action="store_true",
