@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 def main(argv: list[str] | None = None) -> int:
     from parley.eval.corpus import code_corpus, load_corpus, score
     from parley.knowledge import Knowledge, default_knowledge
-    from parley.learn.models import load_models
     from parley.learn.train import train
     from parley.pipeline import Pipeline, default_stages
 
@@ -49,9 +48,8 @@ def main(argv: list[str] | None = None) -> int:
               flush=True)
         train(corpus, out, exclude={a["id"] for a in held},
               log=lambda *m: print(*m, file=sys.stderr))
-        models = load_models(out)
-        knowledge = Knowledge(default_knowledge().settings.with_(models_dir=str(out))
-                              ).with_parts(models=models)
+        # the fold's models and learned trigger layer, read from its folder
+        knowledge = Knowledge(default_knowledge().settings.with_(models_dir=str(out)))
         pipeline = Pipeline(default_stages(), knowledge)
         docs = code_corpus(held, pipeline=pipeline)
         r = score(held, docs)
