@@ -56,6 +56,29 @@ def test_datelines_with_a_date_an_agency_and_a_long_region():
         assert found is not None and found.place == place, text
 
 
+def test_a_dateline_below_a_headline_and_a_byline():
+    from parley.clean import find_dateline
+
+    knowledge = default_knowledge()
+    text = ("Floods kill 40 in western Kenya\nBy Jane Achieng and Tom Baraza\n\n"
+            "NAIROBI, Kenya, May 4 (Rift Wire) — Floods swept through Kisumu on Friday.")
+    found = find_dateline(text, knowledge.cues.clean, knowledge.gazetteer)
+    assert found is not None and found.place == "Nairobi"
+    assert text[found.start:found.end] == "NAIROBI, Kenya, May 4 (Rift Wire) —"
+    # a paragraph of the story above it: that is not a dateline but a section of the story
+    story = "Floods swept through Kisumu on Friday.\n\nNAIROBI — The rains went on."
+    assert find_dateline(story, knowledge.cues.clean, knowledge.gazetteer) is None
+
+
+def test_the_day_in_a_dateline_below_a_byline_is_not_the_events_day(code):
+    doc = code("By Jane Achieng\n\nSANAA, Yemen, April 7 (Gulf Wire) — Warplanes pounded "
+               "rebel positions around Sanaa on Monday night, residents said.",
+               published="2015-04-07", min_confidence=0)
+    assert doc.dateline is not None and doc.dateline.place == "Sanaa"
+    assert [e.date.value.isoformat() for e in doc.events if e.type == "ASSAULT"] == [
+        "2015-04-06"]
+
+
 def test_a_place_named_through_a_common_noun(code):
     # "the Turkish capital" is Ankara (countries.yaml), "the C.A.R.'s capital, Bangui"
     # is Bangui, "the Kidal region" is Kidal

@@ -3,7 +3,8 @@
 "NAIROBI —", "Lima:", "KYIV, Ukraine (VOA) -", "GOMA, March 3 (Kivu Wire) —", also
 misspelt ("NAIRBI —"): the
 place is matched against the gazetteer, with typo tolerance, since a dateline is a
-place context.
+place context. It opens the text or the first paragraph after a headline and a byline
+("By Hisham Al-Rawi and Claire Mendelson\n\nSANAA, Yemen, April 7 (...) —").
 """
 
 from __future__ import annotations
@@ -25,8 +26,31 @@ _DATELINE = re.compile(
     \s*(?P<sep>—|–|--|-|:)\s""",
     re.X,
 )
+# what may stand above the dateline: at most this many paragraphs (a headline, a byline),
+# each short and not a sentence of the story
+HEAD_PARAGRAPHS = 2
+HEAD_CHARS = 160
+_PARAGRAPH = re.compile(r"\n\s*\n|\n")
+
+
 def find_dateline(text: str, cues: CleanCues, gaz: Gazetteer) -> Dateline | None:
-    m = _DATELINE.match(text[:120])
+    offset = 0
+    for _ in range(HEAD_PARAGRAPHS + 1):
+        found = _dateline_at(text, offset, cues, gaz)
+        if found is not None:
+            return found
+        brk = _PARAGRAPH.search(text, offset)
+        head = text[offset : brk.start()].strip() if brk else ""
+        if (brk is None or not head or len(head) > HEAD_CHARS
+                or head.endswith((".", ",", ";", ":", "—", "-"))):
+            return None
+        offset = brk.end()
+    return None
+
+
+def _dateline_at(text: str, offset: int, cues: CleanCues, gaz: Gazetteer
+                 ) -> Dateline | None:
+    m = _DATELINE.match(text[offset : offset + 120])
     if not m:
         return None
     raw_place = m.group("place")
@@ -41,8 +65,8 @@ def find_dateline(text: str, cues: CleanCues, gaz: Gazetteer) -> Dateline | None
         place = raw_place.title() if raw_place.isupper() else raw_place
     else:
         return None
-    start = len(m.group("lead"))
-    end = m.end() - 1
+    start = offset + len(m.group("lead"))
+    end = offset + m.end() - 1
     while end > start and text[end - 1].isspace():
         end -= 1
     return Dateline(place=place, raw=text[start:end], start=start, end=end)
