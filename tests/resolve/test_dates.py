@@ -135,3 +135,18 @@ def test_a_clause_a_day_after_the_main_one_is_dated_the_day_before(code):
     doc = code("The minister resigned on Thursday, days after police detained his aide.",
                published="2024-03-08")
     assert str(_by_trigger(doc, "detained").date.value) == "2024-03-07"
+
+
+def test_a_date_in_a_quotation_or_a_relative_clause_does_not_date_the_event(code):
+    # the year in the quote dates the elections, "this year" the chairmanship: the
+    # accusation and the announcement are dated by "on Friday" and "on Thursday"
+    doc = code('"Elections will be held when the constitution says, in 2021," the prime '
+               'minister said on Friday, accusing Basha of trying to take power through '
+               'violence.', published="2019-02-23", min_confidence=0)
+    assert [e.date.value.isoformat() for e in doc.events if e.type == "ACCUSE"] == [
+        "2019-02-22"]
+    doc = code("Armenian Prime Minister Nikol Pashinyan, who chairs the alliance this year, "
+               "announced on Thursday that it had agreed to send peacekeepers to Kazakhstan.",
+               published="2022-01-07", min_confidence=0)
+    agreed = [e for e in doc.events if e.type == "AGREE"]
+    assert agreed and all(e.date.value.isoformat() == "2022-01-06" for e in agreed)

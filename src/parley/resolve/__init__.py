@@ -22,17 +22,43 @@ from parley.resolve.places import place_for
 _DATE_LABELS = frozenset({"DATE", "TIME"})
 
 
+# a relative clause ("Pashinyan, who chairs the alliance this year"): a date in it dates
+# what its noun did, not the event the noun takes part in (unless the noun is the
+# trigger: "the strike, which came on Monday"). Participle clauses ("Bashir, speaking on
+# Monday, blamed ...", "in a video posted on Saturday") do date the event.
+_NOUN_CLAUSES = frozenset({"relcl"})
+_QUOTES = "\"“”"
+# an expression in such a clause, or in a quotation the trigger is not in, comes after
+# every other one of its sentence (and still dates the event when it is the only one:
+# excluding it lost more right dates than wrong ones on the training split)
+_ASIDE = 20
+
+
 def _attachment(ent: Any, tok: Any) -> int:
     """How closely a date expression attaches to the trigger: 0 governs it directly, 1
-    through the trigger's head, more the further away it sits."""
-    node, steps = ent.root, 0
+    through the trigger's head, more the further away it sits; an expression in another
+    noun's relative clause, or quoted while the trigger is not, ``_ASIDE`` or more."""
+    node, steps, aside = ent.root, 0, 0
+    if _quoted(ent.root) and not _quoted(tok):
+        aside = _ASIDE
+    ancestors = {t.i for t in tok.ancestors}
     while node.head.i != node.i and steps < 6:
+        if (node.dep_ in _NOUN_CLAUSES and node.i not in ancestors and node.i != tok.i
+                and node.head.i != tok.i):
+            aside = _ASIDE
         node, steps = node.head, steps + 1
         if node.i == tok.i:
-            return 0
+            return aside
         if node.i == tok.head.i:
-            return 1
-    return 2 + abs(ent.start - tok.i) // 10
+            return aside + 1
+    return aside + 2 + abs(ent.start - tok.i) // 10
+
+
+def _quoted(tok: Any) -> bool:
+    """Is the token inside quotation marks of its sentence?"""
+    sent = tok.sent
+    before = sent.text[: tok.idx - sent.start_char]
+    return sum(before.count(q) for q in _QUOTES) % 2 == 1
 
 
 def date_of(work: Work, cand: Candidate) -> DateRef | None:
