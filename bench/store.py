@@ -18,7 +18,9 @@ coded once by the real pipeline (cached under ``$PARLEY_CACHE_DIR``, default
 
 Ingest runs the real writer (``parley.store.writer.ingest``, batches of 200: dedup,
 cross-report fusion, conflicts, pair counts) with a coder that returns the shifted
-pre-coded documents; articles/s is wall time over the whole run, synthesis included.
+pre-coded documents. Two rates are printed: articles/s of the writer's time (the wall
+time of the run less the time spent synthesising documents, which exist before a real
+ingest) and articles/s of the whole run, synthesis included.
 A coded document carries the MinHash signature of its text (the pipeline's clean
 stage computes it), so each variant's signature is computed as it is made, in this
 process, and counts as synthesis; ``--unsigned`` makes documents without one (coded
@@ -164,8 +166,9 @@ def synthesise(stories: list[tuple[dict, dict]], n: int, signed: bool = True
 
 
 def build(db: str, n: int, stories: list[tuple[dict, dict]], hash_workers: int = 0,
-          signed: bool = True) -> float:
-    """Ingest ``n`` synthesised articles; return articles per second."""
+          signed: bool = True) -> tuple[float, float]:
+    """Ingest ``n`` synthesised articles; return articles per second of the whole run
+    and of the writer's time alone (the run less the synthesis of the documents)."""
     from parley.store import open_store
     from parley.store.writer import ingest
 
@@ -218,7 +221,9 @@ def build(db: str, n: int, stories: list[tuple[dict, dict]], hash_workers: int =
           + f"; {cpu:.0f} s CPU in this process"
           + (f" ({hash_workers} hashing process{'es' if hash_workers > 1 else ''} besides)"
              if hash_workers else ""), file=sys.stderr)
-    return report.stored / elapsed if report.stored else 0.0
+    if not report.stored:
+        return 0.0, 0.0
+    return report.stored / elapsed, report.stored / max(elapsed - making[0], 1e-9)
 
 
 def _time(fn: Callable[[Any], Any], args: list[Any], runs: int) -> tuple[float, float]:
@@ -314,9 +319,13 @@ def main() -> None:
         db = str(path)
     try:
         if not reuse:
-            rate = build(db, args.articles, coded_stories(), args.hash_workers,
-                         not args.unsigned)
-            print(f"ingest of pre-coded documents: {rate:.0f} articles/s")
+            rate, writer = build(db, args.articles, coded_stories(), args.hash_workers,
+                                 not args.unsigned)
+            # the documents exist before ingest (they were coded, signatures and all):
+            # making them is the benchmark's work, storing them the writer's
+            print(f"ingest of pre-coded documents: {writer:.0f} articles/s (the writer's "
+                  f"time); {rate:.0f} articles/s with the synthesis of the documents in "
+                  "the same process")
         for name, (p50, p99) in measure(db, args.runs).items():
             print(f"{name:34s} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms")
     finally:
