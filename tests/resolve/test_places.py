@@ -51,6 +51,8 @@ def test_datelines_with_a_date_an_agency_and_a_long_region():
         ("GOMA, March 3 (Kivu Monitor Wire) — Rebels shelled the town.", "Goma"),
         ("BUKAVU, Democratic Republic of Congo (AP) — Rebels shelled the town.", "Bukavu"),
         ("ADDIS ABABA, 14 Feb (Horn Desk) - The talks ended.", "Addis Ababa"),
+        ("MOGADISHU/ADDIS ABABA, Jan 3 (Horn Desk) — Somalia recalled its envoy.",
+         "Mogadishu"),
     ]:
         found = find_dateline(text, knowledge.cues.clean, knowledge.gazetteer)
         assert found is not None and found.place == place, text

@@ -1,6 +1,7 @@
 """The dateline: the place of reporting at the head of an article.
 
-"NAIROBI —", "Lima:", "KYIV, Ukraine (VOA) -", "GOMA, March 3 (Kivu Wire) —", also
+"NAIROBI —", "Lima:", "KYIV, Ukraine (VOA) -", "GOMA, March 3 (Kivu Wire) —",
+"MOGADISHU/ADDIS ABABA, Jan 3 (...) —" (filed from two places: the first is kept), also
 misspelt ("NAIRBI —"): the
 place is matched against the gazetteer, with typo tolerance, since a dateline is a
 place context. It opens the text or the first paragraph after a headline and a byline
@@ -19,6 +20,7 @@ _MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
 _DATELINE = re.compile(
     r"""^(?P<lead>\s*)
     (?P<place>[A-Z][A-Za-z'’.\-]+(?:\s[A-Z][A-Za-z'’.\-]+){0,3})   # NAIROBI / Addis Ababa / Lima
+    (?:/(?P<also>[A-Z][A-Za-z'’.\-]+(?:\s[A-Z][A-Za-z'’.\-]+){0,3}))?  # /ADDIS ABABA
     (?:,\s*(?!""" + _MONTH + r"""\s\d)(?P<region>[A-Z][A-Za-z.'’]+(?:\s[A-Za-z][A-Za-z.'’]+){0,3}))?
                                                                     # , Democratic Republic of Congo
     (?:,?\s*(?P<day>""" + _MONTH + r"""\s\d{1,2}|\d{1,2}\s""" + _MONTH + r"""))?  # , March 7
