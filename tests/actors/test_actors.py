@@ -80,6 +80,24 @@ def test_a_surname_alias_followed_by_another_name_is_not_the_person(code):
     assert "per:james-pitia-morgan" in {a.kb_id for a in doc.actors}
 
 
+def test_a_surname_of_someone_named_before_or_of_a_later_office_holder_is_not_the_person(
+        code):
+    # "Haji" is the refugee just named, not Somalia's defence minister Hassan Hussein Haji
+    doc = code("Abdullahi Osman Haji was among the first refugees to arrive in Dadaab. "
+               '"Closing the camps will hurt us," Haji said on Friday.',
+               published="2021-04-02")
+    assert "per:hassan-hussein-haji" not in {a.kb_id for a in doc.actors}
+    # Kumba, a Cameroonian town in 2016, is not South Sudan's foreign minister of 2025
+    doc = code("Schools in Bamenda and Kumba remained closed on Friday, and lawyers "
+               "boycotted the courts.", published="2016-12-02")
+    assert "per:monday-semaya-kumba" not in {a.kb_id for a in doc.actors}
+    # the same person named in full and then by surname stays the person
+    doc = code("Somalia's defence minister Hassan Hussein Haji visited troops in Baidoa. "
+               "Haji said the offensive would continue.", published="2021-04-02")
+    hajis = [a for a in doc.actors if a.kb_id == "per:hassan-hussein-haji"]
+    assert hajis and sum(len(a.mentions) for a in hajis) == 2
+
+
 def test_office_is_taken_at_the_article_date(code):
     text = "Kaja Kallas met NATO officials in Brussels on Tuesday."
     as_pm = _actor(code(text, published="2023-03-01"), "Kaja Kallas")

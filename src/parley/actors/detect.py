@@ -275,6 +275,42 @@ def _match_kb(doc: Any, kb: KnowledgeBase, published: date | None,
         if person is not None:
             found[ent.start] = ActorMention(ent.start, ent.end, person.id, "variant",
                                             "person")
+    _surname_guards(doc, kb, published, found, persons)
+
+
+# a bare surname is not a KB person who first took office more than this many years after
+# the article ("Kumba", a Cameroonian town in 2016, is not South Sudan's foreign minister
+# of 2025)
+SURNAME_YEARS_AHEAD = 2
+
+
+def _surname_guards(doc: Any, kb: KnowledgeBase, published: date | None,
+                    found: dict[int, ActorMention], persons: list[Any]) -> None:
+    """One-word KB person matches that name someone else: the surname of a person the
+    article named in full before ("Abdullahi Osman Haji ... Haji said" is not Somalia's
+    Hassan Hussein Haji; the bare name becomes the earlier person's, or nobody's), or of
+    a person whose offices all begin years after the article."""
+    for start in sorted(found):
+        m = found[start]
+        if m.end_tok - m.start_tok != 1 or m.label != "person" or m.entity is None:
+            continue
+        word = fold(doc[start].text)
+        earlier = [e for e in persons if len(e) >= 2 and e.end <= start
+                   and fold(e[-1].text) == word]
+        if earlier:
+            owners = [found[t].entity for e in earlier for t in range(e.start, e.end)
+                      if t in found and found[t].label == "person"]
+            if m.entity not in owners:
+                if owners:
+                    found[start] = ActorMention(start, m.end_tok, owners[-1], "surname",
+                                                "person")
+                else:
+                    del found[start]
+                continue
+        entity = kb.entities.get(m.entity)
+        if entity is not None and published is not None and entity.offices and all(
+                o.start.year > published.year + SURNAME_YEARS_AHEAD for o in entity.offices):
+            del found[start]
 
 
 def _fuzzy_country(kb: KnowledgeBase, text: str) -> Entity | None:
