@@ -150,3 +150,16 @@ def test_a_date_in_a_quotation_or_a_relative_clause_does_not_date_the_event(code
                published="2022-01-07", min_confidence=0)
     agreed = [e for e in doc.events if e.type == "AGREE"]
     assert agreed and all(e.date.value.isoformat() == "2022-01-06" for e in agreed)
+
+
+def test_an_offset_does_not_count_across_a_coordination(code):
+    # "three days before the summit" is not counted from Friday: Friday is the talks'
+    doc = code("Xi arrived in Port Moresby on a state visit three days before the summit and "
+               "on Friday held talks with the leaders of eight Pacific island nations.",
+               published="2018-11-19", min_confidence=0)
+    talks = [e for e in doc.events if e.type == "CONSULT"]
+    assert talks and {e.date.value.isoformat() for e in talks} == {"2018-11-16"}
+    doc = code("The envoys met a week before March 10 in Geneva.", published="2024-03-20",
+               min_confidence=0)
+    assert [e.date.value.isoformat() for e in doc.events if e.type == "CONSULT"] == [
+        "2024-03-03"]

@@ -151,8 +151,13 @@ def date_expressions(work: Work, sent: Any) -> list[Any]:
     while i < len(spans):
         sp = spans[i]
         after = doc[sp.end] if sp.end < len(doc) else None
+        # "a week before March 10", "two days after Sunday's vote": the offset counts from
+        # the next date, not across a coordination or a clause ("three days before the
+        # summit and on Friday held talks": Friday is the talks' own day)
         if (after is not None and after.lower_ in offsets and i + 1 < len(spans)
-                and spans[i + 1].start - sp.end <= 8 and _is_duration(sp.text, cues)):
+                and spans[i + 1].start - sp.end <= 8 and _is_duration(sp.text, cues)
+                and not any(t.pos_ in ("CCONJ", "VERB", "AUX") or t.is_punct
+                            for t in doc[sp.end : spans[i + 1].start])):
             out.append(doc[sp.start : spans[i + 1].end])
             i += 2
             continue
