@@ -163,3 +163,19 @@ def test_an_offset_does_not_count_across_a_coordination(code):
                min_confidence=0)
     assert [e.date.value.isoformat() for e in doc.events if e.type == "CONSULT"] == [
         "2024-03-03"]
+
+
+def test_a_date_that_modifies_another_noun_does_not_date_the_event(code):
+    # "the 2022 election" is the election's year, not the accusation's
+    doc = code("Trump called the trial of Bolsonaro, who lost the 2022 election, a witch hunt "
+               "and accused Brazil of attacks on free elections.", published="2025-07-11",
+               min_confidence=0)
+    accused = [e for e in doc.events if e.type == "ACCUSE"]
+    assert accused and all(e.date.value is None or e.date.value.year == 2025
+                           for e in accused)
+    assert not any(e.background for e in accused)
+    # but a noun that anchors the event in time dates it
+    doc = code("Police have detained about 6,000 people since Sunday's election.",
+               published="2020-08-12", min_confidence=0)
+    assert [e.date.value.isoformat() for e in doc.events if e.type == "COERCE"] == [
+        "2020-08-09"]

@@ -34,6 +34,28 @@ _QUOTES = "\"“”"
 _ASIDE = 20
 
 
+# a date that modifies a noun the event acts on or that acts ("lost the 2022 election",
+# "mobilised last year's protests", "the results of Sunday's vote") names that noun's
+# time and never dates the event; a noun that places the event in time does ("at a New
+# Year's Eve party", "since Sunday's election", "within hours of Sunday's vote")
+_NOUN_MODIFIERS = frozenset({"compound", "nmod", "poss", "nummod", "amod"})
+_ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "dative", "appos", "oprd"})
+
+
+def _names_other_noun(ent: Any, tok: Any, cues: Any) -> bool:
+    root = ent.root
+    noun = root.head
+    if (root.dep_ not in _NOUN_MODIFIERS or noun.pos_ != "NOUN"
+            or noun.i == tok.i or ent.start <= noun.i < ent.end):
+        return False
+    if noun.dep_ in _ARGUMENTS:
+        return True
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of":
+        units = ("hour", "day", "week", "month", "minute", *cues.unit_words)
+        return noun.head.head.lemma_.lower() not in units
+    return False
+
+
 def _attachment(ent: Any, tok: Any) -> int:
     """How closely a date expression attaches to the trigger: 0 governs it directly, 1
     through the trigger's head, more the further away it sits; an expression in another
@@ -186,7 +208,7 @@ def _pattern(cues: Any) -> Any:
     return _PATTERNS[key]
 
 
-def date_for_token(work: Work, tok: Any) -> DateRef | None:
+def date_for_token(work: Work, tok: Any, *, context: bool = False) -> DateRef | None:
     """The date of the event whose trigger is ``tok``: the date expression of its
     sentence that attaches most closely to it, resolved against publication (past or
     future as the verb says; numeric dates in the article country's order)."""
@@ -198,6 +220,10 @@ def date_for_token(work: Work, tok: Any) -> DateRef | None:
     future = is_future(tok, k)
     country = _article_country(work)
     month_first = country is None or country in cues.month_first_countries
+    if not context:
+        # (a sentence lending its day to the next reads its own nouns' dates: "The
+        # trigger was Thursday's verdict.")
+        spans = [e for e in spans if not _names_other_noun(e, tok, cues)]
     for ent in sorted(spans, key=lambda e: _attachment(e, tok)):
         resolved = resolve_date(ent.text, work.published, cues, future=future,
                                 month_first=month_first)
@@ -314,7 +340,7 @@ def context_date(work: Work, cand: Candidate) -> DateRef | None:
         gap = (work.codable or "")[sents[j].end_char - 1 : sents[j + 1].start_char]
         if not same_day and "\n" in gap:
             return None
-        found = date_for_token(work, sents[j].root)
+        found = date_for_token(work, sents[j].root, context=True)
         if found is None or found.precision != "day":
             continue
         days = (work.published - found.value).days
