@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parley.model import PLOVER_TYPES, ActorRef, Candidate
+from parley.parse.nlp import QUOTES, in_quotes
 
 FACTS = ("asserted", "negated", "hypothetical", "planned", "reported")
 ORIGINS = ("lexicon", "intent", "demand", "learned")
@@ -38,7 +39,6 @@ LINK_ROLES = ("none", "actor", "recipient", "participant")
 CHILD_DEPS = ("nsubj", "nsubjpass", "dobj", "dative", "pobj", "agent", "poss", "amod",
               "compound", "conj", "appos", "attr", "npadvmod")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-_QUOTES = "\"“”"
 _SINCE_YEAR = re.compile(r"\bsince (?:19|20)\d\d\b", re.I)
 
 
@@ -245,11 +245,6 @@ def _date_features(ctx: DocContext, cand: Candidate, sent: Any) -> list[float]:
             older, ago]
 
 
-def _in_quotes(sent: Any, tok: Any) -> float:
-    before = sent.text[: tok.idx - sent.start_char]
-    return 1.0 if sum(before.count(q) for q in _QUOTES) % 2 == 1 else 0.0
-
-
 def event_features(ctx: DocContext, cand: Candidate, stats: LemmaStats) -> list[float]:
     doc = ctx.doc
     tok = doc[cand.head_i]
@@ -275,7 +270,8 @@ def event_features(ctx: DocContext, cand: Candidate, stats: LemmaStats) -> list[
         *_onehot(tok.tag_, TAGS), title, 1.0 if tok.ent_type_ else 0.0,
         *_onehot(tok.ent_type_, ENTS), float(len(doc.char_span(
             cand.trigger_start, cand.trigger_end, alignment_mode="expand") or [tok])),
-        float(k), k / n_sents, 1.0 if k == 0 else 0.0, float(len(sent)), _in_quotes(sent, tok),
+        float(k), k / n_sents, 1.0 if k == 0 else 0.0, float(len(sent)),
+        float(in_quotes(tok, sent)),
         reporting, float(ctx.kb_mentions_per_sent[k]), *_date_features(ctx, cand, sent),
         # (no count of the document's candidates: the corpus's short non-political stories
         # taught it that a short text holds no event, and a pasted sentence then lost its own)
@@ -289,7 +285,7 @@ def event_features(ctx: DocContext, cand: Candidate, stats: LemmaStats) -> list[
         *_onehot(_kind_of(ctx, speaker) if speaker is not None or gov_reporting else "none",
                  SUBJECT_KINDS),
         1.0 if sent.text.rstrip().endswith("?") else 0.0,
-        1.0 if sent.text.lstrip()[:1] in _QUOTES else 0.0,
+        1.0 if sent.text.lstrip()[:1] in QUOTES else 0.0,
         1.0 if any(c.dep_ == "aux" and c.lemma_ == "have" for c in tok.children) else 0.0,
         1.0 if _SINCE_YEAR.search(sent.text) or _says_any(sent.text, ctx.durations) else 0.0,
         *stats.features(key, cand.type), *stats.type_shares(key),
@@ -334,7 +330,7 @@ def factuality_features(ctx: DocContext, cand: Candidate, stats: LemmaStats,
         *_onehot(cand.type, PLOVER_TYPES), *_onehot(cand.factuality, FACTS),
         *_onehot(cand.origin, ORIGINS), float(neg), float(hypo), float(plan), float(rep),
         float(cond), chain["neg"], chain["hyp"], chain["plan"], chain["rep"],
-        chain["speech"], float(steps), float(cand.nominal), _in_quotes(sent, tok),
+        chain["speech"], float(steps), float(cand.nominal), float(in_quotes(tok, sent)),
         *(1.0 if tok.tag_ == t else 0.0 for t in ("VBD", "VBN", "VB", "VBG")),
         float(cand.subordinate), 1.0 if re.search(r"\b(if|unless)\b", lower) else 0.0,
         1.0 if re.search(r"\b(not|n't|never|no)\b", lower) else 0.0, *st,

@@ -124,6 +124,17 @@ def sentence_of(tok):
     return sents[k]
 
 
+QUOTES = "\"“”"
+
+
+def in_quotes(tok, sent=None) -> bool:
+    """Is the token inside quotation marks of its sentence (an odd number of quotation
+    marks before it)?"""
+    sent = sent if sent is not None else sentence_of(tok)
+    before = sent.text[: tok.idx - sent.start_char]
+    return sum(before.count(q) for q in QUOTES) % 2 == 1
+
+
 def entity_of(tok):
     """The named-entity span containing a token, or None (per-Doc index)."""
     doc = tok.doc

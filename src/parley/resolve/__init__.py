@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from parley.model import Candidate, DateRef, Work
-from parley.parse.nlp import entities_in, sentence_number, sentence_of
+from parley.parse.nlp import entities_in, in_quotes, sentence_number, sentence_of
 from parley.resolve.dates import _number
 from parley.resolve.dates import resolve as resolve_date
 from parley.resolve.places import place_for
@@ -27,7 +27,6 @@ _DATE_LABELS = frozenset({"DATE", "TIME"})
 # trigger: "the strike, which came on Monday"). Participle clauses ("Bashir, speaking on
 # Monday, blamed ...", "in a video posted on Saturday") do date the event.
 _NOUN_CLAUSES = frozenset({"relcl"})
-_QUOTES = "\"“”"
 # an expression in such a clause, or in a quotation the trigger is not in, comes after
 # every other one of its sentence (and still dates the event when it is the only one:
 # excluding it lost more right dates than wrong ones on the training split)
@@ -61,7 +60,7 @@ def _attachment(ent: Any, tok: Any) -> int:
     through the trigger's head, more the further away it sits; an expression in another
     noun's relative clause, or quoted while the trigger is not, ``_ASIDE`` or more."""
     node, steps, aside = ent.root, 0, 0
-    if _quoted(ent.root) and not _quoted(tok):
+    if in_quotes(ent.root) and not in_quotes(tok):
         aside = _ASIDE
     ancestors = {t.i for t in tok.ancestors}
     while node.head.i != node.i and steps < 6:
@@ -74,13 +73,6 @@ def _attachment(ent: Any, tok: Any) -> int:
         if node.i == tok.head.i:
             return aside + 1
     return aside + 2 + abs(ent.start - tok.i) // 10
-
-
-def _quoted(tok: Any) -> bool:
-    """Is the token inside quotation marks of its sentence?"""
-    sent = tok.sent
-    before = sent.text[: tok.idx - sent.start_char]
-    return sum(before.count(q) for q in _QUOTES) % 2 == 1
 
 
 def date_of(work: Work, cand: Candidate) -> DateRef | None:
