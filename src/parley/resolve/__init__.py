@@ -28,8 +28,8 @@ _DATE_LABELS = frozenset({"DATE", "TIME"})
 # Monday, blamed ...", "in a video posted on Saturday") do date the event.
 _NOUN_CLAUSES = frozenset({"relcl"})
 # an expression in such a clause, or in a quotation the trigger is not in, comes after
-# every other one of its sentence (and still dates the event when it is the only one:
-# excluding it lost more right dates than wrong ones on the training split)
+# every other one of its sentence (and still dates the event when it is the only one;
+# docs/accuracy.md gives what excluding it cost)
 _ASIDE = 20
 
 
@@ -55,14 +55,15 @@ def _names_other_noun(ent: Any, tok: Any, cues: Any) -> bool:
     return False
 
 
-def _attachment(ent: Any, tok: Any) -> int:
+def _attachment(ent: Any, tok: Any, ancestors: set[int], quoted: bool) -> int:
     """How closely a date expression attaches to the trigger: 0 governs it directly, 1
     through the trigger's head, more the further away it sits; an expression in another
-    noun's relative clause, or quoted while the trigger is not, ``_ASIDE`` or more."""
+    noun's relative clause, or quoted while the trigger is not, ``_ASIDE`` or more.
+    ``ancestors`` (token indices) and ``quoted`` are the trigger's, read once per
+    trigger."""
     node, steps, aside = ent.root, 0, 0
-    if in_quotes(ent.root) and not in_quotes(tok):
+    if in_quotes(ent.root) and not quoted:
         aside = _ASIDE
-    ancestors = {t.i for t in tok.ancestors}
     while node.head.i != node.i and steps < 6:
         if (node.dep_ in _NOUN_CLAUSES and node.i not in ancestors and node.i != tok.i
                 and node.head.i != tok.i):
@@ -216,7 +217,8 @@ def date_for_token(work: Work, tok: Any, *, context: bool = False) -> DateRef | 
         # (a sentence lending its day to the next reads its own nouns' dates: "The
         # trigger was Thursday's verdict.")
         spans = [e for e in spans if not _names_other_noun(e, tok, cues)]
-    for ent in sorted(spans, key=lambda e: _attachment(e, tok)):
+    ancestors, quoted = {t.i for t in tok.ancestors}, in_quotes(tok)
+    for ent in sorted(spans, key=lambda e: _attachment(e, tok, ancestors, quoted)):
         resolved = resolve_date(ent.text, work.published, cues, future=future,
                                 month_first=month_first)
         if resolved.value and resolved.precision:
