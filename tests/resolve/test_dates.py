@@ -46,6 +46,39 @@ def test_may_the_verb_is_not_a_month():
     assert resolve("they may", FRIDAY).value is None
 
 
+def test_a_weekday_to_come_in_a_story_of_that_weekday_is_that_day():
+    rules = default_knowledge().cues.dates
+    # "will meet on Friday" in a Friday story is that Friday; "next Friday" is a week on
+    assert _resolve("on Friday", FRIDAY, rules, future=True).value == FRIDAY
+    assert _resolve("later on Friday", FRIDAY, rules, future=True).value == FRIDAY
+    assert _resolve("next Friday", FRIDAY, rules, future=True).value == date(2024, 3, 15)
+    assert _resolve("on Monday", FRIDAY, rules, future=True).value == date(2024, 3, 11)
+
+
+def test_the_day_a_plan_was_announced_is_a_past_day(code):
+    # the resignation is to come, the Friday of the saying is past: the day before a
+    # Saturday story, not the Friday after it
+    doc = code("Iraqi Prime Minister Adel Abdul Mahdi said on Friday he would submit his "
+               "resignation to parliament.", published="2019-11-30", min_confidence=0)
+    dated = [e for e in doc.events if e.date.value is not None]
+    assert dated and all(str(e.date.value) == "2019-11-29" for e in dated)
+    # a day the reported clause names itself stays a day to come
+    doc = code("The foreign ministry said the two presidents would meet in Geneva on "
+               "Wednesday.", published="2021-06-14", min_confidence=0)
+    meet = next(e for e in doc.events if e.type == "CONSULT")
+    assert (str(meet.date.value), meet.factuality) == ("2021-06-16", "planned")
+
+
+def test_a_month_after_publication_does_not_date_an_event_that_happened(code):
+    # "in July 2023" is the handover's time, not the state of emergency's
+    doc = code("General Abdel Fattah al-Burhan declared a nationwide state of emergency "
+               "and dissolved the cabinet, and promised to hand over power to an elected "
+               "government in July 2023.", published="2021-10-26", min_confidence=0)
+    asserted = [e for e in doc.events if e.factuality == "asserted"]
+    assert asserted and all(e.date.value is None or e.date.value <= date(2021, 10, 26)
+                            for e in asserted)
+
+
 def test_event_on_monday_in_a_friday_article(code):
     doc = code("Egypt and Qatar held talks in Cairo on Monday.", published="2024-03-08")
     talks = next(e for e in doc.events if e.type == "CONSULT")
@@ -131,10 +164,28 @@ def test_a_clause_a_day_after_the_main_one_is_dated_the_day_before(code):
                "police in Arusha arrested two opposition lawmakers.", published="2024-03-08")
     assert str(_by_trigger(doc, "banned").date.value) == "2024-03-05"
     assert str(_by_trigger(doc, "arrested").date.value) == "2024-03-04"
-    # "days after": by how much is not said, so the day is not moved
+    # "days after": by how much is not said, so the main clause's day is not the
+    # event's and it has none; "hours after" keeps the day
     doc = code("The minister resigned on Thursday, days after police detained his aide.",
                published="2024-03-08")
+    assert _by_trigger(doc, "detained").date.value is None
+    assert str(_by_trigger(doc, "resigned").date.value) == "2024-03-07"
+    doc = code("The minister resigned on Thursday, hours after police detained his aide.",
+               published="2024-03-08")
     assert str(_by_trigger(doc, "detained").date.value) == "2024-03-07"
+
+
+def test_mentions_of_one_event_agree_once_an_interval_clause_is_counted_back(code):
+    # the firing is told a day before Saturday and then on "Friday afternoon": one
+    # event on Friday, without a conflict between Saturday and Friday
+    doc = code("Thousands of migrants spent the night on a bridge over the river on "
+               "Saturday, a day after police fired pepper spray at people who had pushed "
+               "through a gate. The clash on Friday afternoon left several officers "
+               "injured, the interior ministry said.", published="2018-10-20")
+    firing = _by_trigger(doc, "pepper spray")
+    assert (str(firing.date.value), firing.date.disputed) == ("2018-10-19", False)
+    assert len(firing.mentions) == 2
+    assert not [c for c in doc.conflicts if c.kind == "date"]
 
 
 def test_a_date_in_a_quotation_or_a_relative_clause_does_not_date_the_event(code):

@@ -174,21 +174,23 @@ def resolve_date(cluster: EventCluster, event_id: str, work: Work | None = None
     )
 
 
-def _after_interval(work: Work, cluster: EventCluster, event_date: EventDate) -> EventDate:
-    """The event's day moved by an interval clause ("a day after officers fired"), when
-    its first mention is told in that clause and every day its mentions give is the one
-    date expression of the main clause (``resolve.interval_date``)."""
-    days = [m for m in cluster.mentions if m.date is not None and m.date.precision == "day"]
-    if not days or len({(m.date.start, m.date.end) for m in days if m.date}) != 1:
-        return event_date
-    first = cluster.mentions[0]
-    if first.date is None or event_date.value is None:
-        return event_date
-    moved = interval_date(work, first, event_date.value)
-    if moved is None:
-        return event_date
-    return EventDate(value=moved.value, precision="day", candidates=[moved.value],
-                     evidence=[Span(start=moved.start, end=moved.end)])
+def _moved_by_intervals(work: Work, cluster: EventCluster) -> EventCluster:
+    """The cluster with each mention told in an interval clause ("a day after officers
+    fired ...") dated by its main clause's day moved by the interval, or undated where
+    the interval is not counted ("days after"; ``resolve.interval_date``), before the
+    mentions' dates are compared: "spent the night on the bridge on Saturday, a day
+    after officers fired pepper spray" and "the confrontation on Friday afternoon" then
+    agree on Friday."""
+    moved: list[Candidate] = []
+    changed = False
+    for m in cluster.mentions:
+        if (m.date is not None and m.date.precision == "day" and m.factuality == "asserted"
+                and not m.background):
+            applies, found = interval_date(work, m, m.date.value)
+            if applies:
+                m, changed = _replace(m, date=found), True
+        moved.append(m)
+    return EventCluster(moved) if changed else cluster
 
 
 def second_account(work: Work, precise: list[Candidate], days: list) -> bool:
@@ -389,11 +391,9 @@ def assemble(work: Work, min_confidence: float = 0.0) -> Document:
         eid = f"e{n}"
         first = cluster.mentions[0]
         disputed, part_conflicts = disputed_participants(cluster, eid, work, named)
+        if work.doc is not None:
+            cluster = _moved_by_intervals(work, cluster)
         event_date, date_conflicts = resolve_date(cluster, eid, work)
-        if (event_date.precision == "day" and not event_date.disputed
-                and event_date.value is not None and first.factuality == "asserted"
-                and not first.background and work.doc is not None):
-            event_date = _after_interval(work, cluster, event_date)
         if (event_date.value is None and first.factuality == "asserted"
                 and not first.background and work.doc is not None):
             lent = context_date(work, min(cluster.mentions, key=lambda m: m.sent_start))

@@ -201,6 +201,30 @@ def _pattern(cues: Any) -> Any:
     return _PATTERNS[key]
 
 
+def _told_past(ent: Any, tok: Any, ancestors: set[int]) -> bool:
+    """Does the expression belong to a verb in the past tense above the trigger? "said
+    on Friday he would resign": Friday is the past day of the saying, not a Friday to
+    come, though the resignation is."""
+    node = ent.root
+    for _ in range(4):
+        if node.head.i == node.i:
+            return False
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            break
+    else:
+        return False
+    if node.i != tok.i and node.i in ancestors and node.tag_ == "VBD":
+        return True
+    # the parser often hangs the day on the reported clause ("said on Friday he would
+    # submit"): an expression before that clause's subject, right after the past verb
+    # that reports it, is the reporting verb's
+    head = node.head
+    return (node.dep_ == "ccomp" and head.tag_ == "VBD" and head.i < ent.start
+            and any(c.dep_ in ("nsubj", "nsubjpass") and c.i >= ent.end
+                    for c in node.children))
+
+
 def date_for_token(work: Work, tok: Any, *, context: bool = False) -> DateRef | None:
     """The date of the event whose trigger is ``tok``: the date expression of its
     sentence that attaches most closely to it, resolved against publication (past or
@@ -219,7 +243,8 @@ def date_for_token(work: Work, tok: Any, *, context: bool = False) -> DateRef | 
         spans = [e for e in spans if not _names_other_noun(e, tok, cues)]
     ancestors, quoted = {t.i for t in tok.ancestors}, in_quotes(tok)
     for ent in sorted(spans, key=lambda e: _attachment(e, tok, ancestors, quoted)):
-        resolved = resolve_date(ent.text, work.published, cues, future=future,
+        resolved = resolve_date(ent.text, work.published, cues,
+                                future=future and not _told_past(ent, tok, ancestors),
                                 month_first=month_first)
         if resolved.value and resolved.precision:
             return DateRef(resolved.value, resolved.precision, ent.start_char, ent.end_char)
@@ -257,20 +282,29 @@ def interval_clause(work: Work, cand: Candidate) -> tuple[Any, Any, Any] | None:
     cues = work.knowledge.cues.dates
     tok = work.doc[cand.head_i]
     for t in (tok, *tok.ancestors):
-        if t.dep_ == "advcl":
-            mark = next((c for c in t.children if c.dep_ == "mark"
-                         and c.lower_ in cues.offsets), None)
-            unit = next((c for c in t.children if c.dep_ == "npadvmod"
+        # a clause opened by "after" or "before" is adverbial whatever the parser calls
+        # it (it sometimes has "ccomp")
+        mark = next((c for c in t.children if c.dep_ == "mark"
+                     and c.lower_ in cues.offsets), None)
+        if mark is not None or t.dep_ == "advcl":
+            if mark is None:
+                return None
+            # the interval hangs from the clause's verb or, as the parser often has it,
+            # from "after" itself
+            unit = next((c for c in (*t.children, *mark.children) if c.dep_ == "npadvmod"
                          and c.lemma_.lower() in cues.interval_units), None)
-            if mark is None or unit is None or unit.i > mark.i:
+            if unit is None or unit.i > mark.i or t.head.i == t.i:
                 return None
             return t, mark, unit
+        if t.dep_ == "conj" and t.head.pos_ in ("VERB", "AUX") and t.pos_ in ("VERB", "AUX"):
+            continue  # "a day after Minsk forced the jet to land and arrested ...": the
+            # verbs coordinated with the clause's verb are in the clause
         if t.dep_ in ("ROOT", "ccomp", "conj", "relcl"):
             return None  # the trigger's own clause is not an adverbial one
     return None
 
 
-def interval_date(work: Work, cand: Candidate, given: date) -> DateRef | None:
+def interval_date(work: Work, cand: Candidate, given: date) -> tuple[bool, DateRef | None]:
     """The day of an event told in a clause set off by an interval from its main clause.
 
     "Thousands spent the night on the bridge on Saturday, a day after officers fired
@@ -279,31 +313,39 @@ def interval_date(work: Work, cand: Candidate, given: date) -> DateRef | None:
     "before" with an interval ("a day", "two days", "hours"; units in
     ``cues.dates.interval_units``); the event took ``given``, the day of the main clause
     it hangs from (``date_for_token`` on that clause's verb), and the clause names no
-    date of its own. The day returned is the main clause's, moved back ("after") or on
-    ("before") by the interval; the evidence is the main clause's date expression.
+    date of its own.
+
+    Returns (applies, day): (False, None) when the event is not told so, and its day
+    stands; (True, day) with the main clause's day moved back ("after") or on
+    ("before") by the interval, the main clause's date expression the evidence; and
+    (True, None) when the interval is days or weeks but how many is not said ("days
+    after police detained his aide"): the main clause's day is not the event's, and no
+    other is known. "Hours after" keeps the day.
     """
     cues = work.knowledge.cues.dates
     found = interval_clause(work, cand)
     if found is None:
-        return None
+        return False, None
     clause, mark, unit = found
+    main = date_for_token(work, clause.head)
+    if main is None or main.precision != "day" or main.value != given:
+        return False, None
+    # the clause runs from its interval ("a day after ...") to its last word; what comes
+    # before the interval is the main clause's, however the parser hung it
+    lo, hi = unit.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
+    if lo <= main.start < hi:
+        return False, None  # the clause names its own date
     days = cues.interval_units[unit.lemma_.lower()]
     if days:
         counts = [_number(c.lower_, cues) for c in unit.children
                   if c.dep_ in ("det", "nummod")]
         if len(counts) != 1 or counts[0] is None:
-            return None  # "days after": by how much is not said
+            return True, None  # "days after": by how much is not said
         days *= counts[0]
-    main = date_for_token(work, clause.head)
-    if main is None or main.precision != "day" or main.value != given:
-        return None
-    lo, hi = clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
-    if lo <= main.start < hi:
-        return None  # the clause names its own date
     # "two days after the vote" counts on from the vote (cues.dates.offsets): the
     # clause's event lies that far the other way from the main clause's day
     step = -days * cues.offsets[mark.lower_]
-    return DateRef(main.value + timedelta(days=step), "day", main.start, main.end)
+    return True, DateRef(main.value + timedelta(days=step), "day", main.start, main.end)
 
 
 def context_date(work: Work, cand: Candidate) -> DateRef | None:

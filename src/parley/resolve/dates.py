@@ -78,8 +78,10 @@ def _month_day(month: int, day: int, pub: date, future: bool) -> date | None:
 
 def _weekday(target: int, pub: date, future: bool, *, last: bool = False,
              next_: bool = False) -> date:
-    if future or next_:
+    if next_:
         return pub + timedelta(days=(target - pub.weekday()) % 7 or 7)
+    if future:  # "will meet on Tuesday" in a Tuesday story is that day ("next Tuesday" is not)
+        return pub + timedelta(days=(target - pub.weekday()) % 7)
     back = (pub.weekday() - target) % 7
     if last and back == 0:
         back = 7
