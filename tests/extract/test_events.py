@@ -68,6 +68,20 @@ def test_extract_accusation_is_asserted_and_accused_act_reported(code):
     assert by_role["actor"] == {"RUS"}
 
 
+def test_what_someone_will_do_is_planned_and_what_they_did_is_not(code):
+    # the factuality model called this one asserted; the verb's own "will" decides
+    doc = code("Portugal will support Turkey's efforts to become a full member of the "
+               "European Union, Portuguese President Mario Soares said on Tuesday.",
+               published="1999-12-29", min_confidence=0)
+    support = [e for e in doc.events if e.type in ("SUPPORT", "AGREE")
+               and doc.text[e.mentions[0].trigger.start:].startswith("support")]
+    assert support and all(e.factuality == "planned" for e in support)
+    doc = code("Portugal supported Turkey's efforts to become a full member of the European "
+               "Union, Portuguese President Mario Soares said on Tuesday.",
+               published="1999-12-29", min_confidence=0)
+    assert any(e.factuality == "asserted" for e in doc.events if e.type == "SUPPORT")
+
+
 def test_extract_plans_denials_and_ruled_out_talks(code):
     planned = code("The Chinese foreign minister is expected to travel to Rome next week.")
     assert _by_type(planned, "CONSULT")[0].factuality == "planned"

@@ -29,6 +29,7 @@ from parley.actors import resolver as make_resolver
 from parley.learn import features as F
 from parley.learn.models import EVENT_CLASSES, Models
 from parley.model import ActorRef, Candidate, Work
+from parley.resolve import is_future
 
 # an event dated more than this many days before publication is background
 BACKGROUND_DAYS = 14
@@ -132,6 +133,13 @@ class Link:
         return replace(work, candidates=tuple(out))
 
 
+def _will(tok: Any, modals: Sequence[str]) -> bool:
+    """Is the trigger's own verb future ("will support", "shall meet") and not negated?
+    The factuality model, trained on few such triggers, calls some of them asserted."""
+    return any(c.dep_ == "aux" and c.lower_ in modals for c in tok.children) and not any(
+        c.dep_ == "neg" for c in tok.children)
+
+
 class Score:
     name = "score"
     requires: tuple[str, ...] = ("candidates", "dates", "places", "links")
@@ -171,11 +179,25 @@ class Score:
                 # before publication ("on May 3", "in August", "in 2019") is background
                 background = (pub - period_end(c.date.value, c.date.precision)).days > (
                     BACKGROUND_DAYS)
-            if factuality == "asserted" and c.date is not None and pub is not None and (
-                    c.date.precision == "day" and c.date.value > pub):
-                factuality = "planned"  # an event after publication cannot have happened
+            date = c.date
+            if factuality == "asserted" and date is not None and pub is not None and (
+                    date.value > pub or (date.value == pub and work.doc is not None
+                                         and is_future(work.doc[c.head_i], work.knowledge))):
+                # an event after publication cannot have happened: told on a day after it,
+                # or told to come on the day of publication ("is expected to meet on
+                # Thursday" in a Thursday story), it is planned; a week, month or year
+                # that begins after publication ("in July 2023" in a 2021 story) is
+                # another event's time, not this one's
+                if date.precision == "day":
+                    factuality = "planned"
+                else:
+                    date = None
+            if factuality == "asserted" and work.doc is not None and _will(
+                    work.doc[c.head_i], work.knowledge.cues.factuality.planned_modals):
+                factuality = "planned"  # "Portugal will support Turkey's bid"
             score = float(models.calibration(np.asarray([c.score or 0.0]))[0])
-            out.append(replace(c, factuality=factuality, background=background, score=score))
+            out.append(replace(c, factuality=factuality, background=background, score=score,
+                               date=date))
         return replace(work, candidates=tuple(out))
 
 
