@@ -46,3 +46,17 @@ def test_spacy_command_line_package_is_loaded_only_when_used():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_tokenizer_is_the_saved_one():
+    """``get_nlp`` builds the pipeline with a bare tokenizer and fills it from the model
+    folder; it must be the tokenizer ``spacy.load`` gives, rules and patterns alike."""
+    import spacy
+
+    nlp = get_nlp()
+    plain = spacy.load(load_settings().spacy_model)
+    assert nlp.tokenizer.to_bytes() == plain.tokenizer.to_bytes()
+    text = "U.S. officials didn't say (at 3 p.m.) whether Kyiv's e-mail to the U.N. was sent."
+    assert [t.text for t in nlp(text)] == [t.text for t in plain(text)]
+    assert [(t.tag_, t.dep_, t.head.i) for t in nlp(text)] == [
+        (t.tag_, t.dep_, t.head.i) for t in plain(text)]
