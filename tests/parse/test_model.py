@@ -55,7 +55,9 @@ def test_tokenizer_is_the_saved_one():
 
     nlp = get_nlp()
     plain = spacy.load(load_settings().spacy_model)
-    assert nlp.tokenizer.to_bytes() == plain.tokenizer.to_bytes()
+    # (the strings of the shared vocabulary grow with every text parsed: not compared)
+    assert nlp.tokenizer.to_bytes(exclude=["vocab"]) == plain.tokenizer.to_bytes(
+        exclude=["vocab"])
     text = "U.S. officials didn't say (at 3 p.m.) whether Kyiv's e-mail to the U.N. was sent."
     assert [t.text for t in nlp(text)] == [t.text for t in plain(text)]
     assert [(t.tag_, t.dep_, t.head.i) for t in nlp(text)] == [
