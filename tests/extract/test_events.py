@@ -82,6 +82,21 @@ def test_what_someone_will_do_is_planned_and_what_they_did_is_not(code):
     assert any(e.factuality == "asserted" for e in doc.events if e.type == "SUPPORT")
 
 
+def test_a_claimed_or_reportedly_done_act_is_reported(code):
+    # the factuality model called these asserted; the claiming verb or adverb decides
+    for text in ("A Polisario statement claimed its fighters had attacked Moroccan army "
+                 "positions along the sand wall on Friday night.",
+                 "Taiwanese officials said Beijing had reportedly offered Nauru development "
+                 "assistance worth more than Taiwan's own aid."):
+        doc = code(text, published="2020-11-15", min_confidence=0)
+        assert doc.events and all(e.factuality == "reported" for e in doc.events
+                                  if e.type in ("ASSAULT", "AID", "AGREE")), text
+    doc = code("Polisario fighters attacked Moroccan army positions along the sand wall on "
+               "Friday night, a Polisario statement said.", published="2020-11-15",
+               min_confidence=0)
+    assert any(e.factuality == "asserted" for e in doc.events if e.type == "ASSAULT")
+
+
 def test_extract_plans_denials_and_ruled_out_talks(code):
     planned = code("The Chinese foreign minister is expected to travel to Rome next week.")
     assert _by_type(planned, "CONSULT")[0].factuality == "planned"

@@ -230,3 +230,17 @@ def test_a_date_that_modifies_another_noun_does_not_date_the_event(code):
                published="2020-08-12", min_confidence=0)
     assert [e.date.value.isoformat() for e in doc.events if e.type == "COERCE"] == [
         "2020-08-09"]
+
+
+def test_an_event_of_last_month_is_background_and_one_of_this_month_is_not(code):
+    # "last month" in a story of April 10: some day of March, most likely more than two
+    # weeks before; its last day (March 31) is only ten days before
+    text = ("Last month, the coast guards of the United States and Panama carried out a "
+            "joint exercise on drug interdiction in the Gulf of Panama.")
+    doc = code(text, published="2025-04-10", min_confidence=0)
+    done = [e for e in doc.events if e.type == "COOPERATE"]
+    assert done and all(e.background for e in done)
+    doc = code(text.replace("Last month", "Earlier this month"), published="2025-04-20",
+               min_confidence=0)
+    done = [e for e in doc.events if e.type == "COOPERATE"]
+    assert done and not any(e.background for e in done)

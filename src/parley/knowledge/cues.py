@@ -25,6 +25,7 @@ class FactualityCues:
     planned_governors: frozenset[str]
     reported_governors: frozenset[str]
     reported_adverbs: frozenset[str]
+    claim_verbs: frozenset[str]
     hypothetical_modifiers: frozenset[str]
     planned_modifiers: frozenset[str]
     hypothetical_nouns: frozenset[str]

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from parley.actors import resolver as make_resolver
+from parley.extract.factuality import factuality as rule_factuality
 from parley.learn import features as F
 from parley.learn.models import EVENT_CLASSES, Models
 from parley.model import ActorRef, Candidate, Work
@@ -47,6 +48,18 @@ def period_end(value: date, precision: str) -> date:
     if precision == "year":
         return date(value.year, 12, 31)
     return value
+
+
+def dated_background(value: date, precision: str, pub: date) -> bool:
+    """Did an event of this date happen more than ``BACKGROUND_DAYS`` before publication?
+    A day, week or year counts by its last day; a month by its middle day, or the
+    middle of its part before publication: "last month" in a story of April 10 is some
+    day of March, most likely more than two weeks before, while "earlier this month" in
+    a story of the 20th is most likely within them."""
+    end = period_end(value, precision)
+    if precision == "month":
+        end = value + (min(end, pub) - value) / 2
+    return (pub - end).days > BACKGROUND_DAYS
 
 
 def _models(work: Work) -> Models | None:
@@ -140,6 +153,18 @@ def _will(tok: Any, modals: Sequence[str]) -> bool:
         c.dep_ == "neg" for c in tok.children)
 
 
+def _claimed(tok: Any, event_type: str, cues: Any) -> bool:
+    """Is the event told as a claim: the nearest factuality marker of the rules says
+    reported, and it is a hedging adverb ("had reportedly offered", "allegedly") or a
+    claiming verb ("claimed its fighters had attacked"; ``claim_verbs`` in
+    ``cues.yaml``) on the trigger or above it? The factuality model calls some such
+    events asserted; "accused X of" and "blamed" it reads as the annotators do."""
+    if rule_factuality(tok, cues, event_type=event_type) != "reported":
+        return False
+    return any(x.lower_ in cues.reported_adverbs or x.lemma_.lower() in cues.claim_verbs
+               for x in (*tok.children, *tok.ancestors))
+
+
 class Score:
     name = "score"
     requires: tuple[str, ...] = ("candidates", "dates", "places", "links")
@@ -175,10 +200,8 @@ class Score:
             factuality = F.FACTS[int(np.argmax(pf))]
             background = bool(pt[1] >= 0.5)
             if c.date is not None and pub is not None:
-                # a resolved date decides: an event whose period ended more than two weeks
-                # before publication ("on May 3", "in August", "in 2019") is background
-                background = (pub - period_end(c.date.value, c.date.precision)).days > (
-                    BACKGROUND_DAYS)
+                # a resolved date decides ("on May 3", "last month", "in 2019")
+                background = dated_background(c.date.value, c.date.precision, pub)
             date = c.date
             if factuality == "asserted" and date is not None and pub is not None and (
                     date.value > pub or (date.value == pub and work.doc is not None
@@ -195,6 +218,9 @@ class Score:
             if factuality == "asserted" and work.doc is not None and _will(
                     work.doc[c.head_i], work.knowledge.cues.factuality.planned_modals):
                 factuality = "planned"  # "Portugal will support Turkey's bid"
+            if factuality == "asserted" and work.doc is not None and _claimed(
+                    work.doc[c.head_i], c.type, work.knowledge.cues.factuality):
+                factuality = "reported"  # "claimed its fighters had attacked"
             score = float(models.calibration(np.asarray([c.score or 0.0]))[0])
             out.append(replace(c, factuality=factuality, background=background, score=score,
                                date=date))
