@@ -244,3 +244,16 @@ def test_an_event_of_last_month_is_background_and_one_of_this_month_is_not(code)
                min_confidence=0)
     done = [e for e in doc.events if e.type == "COOPERATE"]
     assert done and not any(e.background for e in done)
+
+
+def test_in_may_at_the_start_of_a_sentence_is_the_month(code):
+    # the tagger gives the entity "May" without "In"; alone, "may" is the modal verb
+    doc = code("In May, gunmen from the cartel shot down an army helicopter during an "
+               "operation in neighbouring Jalisco, killing several soldiers.",
+               published="2015-11-06", min_confidence=0)
+    shot = [e for e in doc.events if e.type == "ASSAULT"]
+    assert shot and shot[0].date.value.isoformat() == "2015-05-01"
+    assert shot[0].date.precision == "month" and shot[0].background
+    doc = code("Gunmen may attack the convoy, police said on Friday.", published="2015-11-06",
+               min_confidence=0)
+    assert all(e.date.value is None or e.date.precision == "day" for e in doc.events)

@@ -225,6 +225,17 @@ def _told_past(ent: Any, tok: Any, ancestors: set[int]) -> bool:
                     for c in node.children))
 
 
+def _with_may_cue(ent: Any, cues: Any) -> str:
+    """The expression's text, with the word before it when the expression is the month
+    "May" alone and that word makes it one ("In May, gunmen shot down ...": the tagger
+    gives "May", and "may" alone is read as the modal verb; ``may_month_cues``)."""
+    doc = ent.doc
+    if ent[0].lower_ == "may" and ent.start > 0 and (
+            doc[ent.start - 1].lower_ in cues.may_month_cues):
+        return f"{doc[ent.start - 1].text} {ent.text}"
+    return ent.text
+
+
 def date_for_token(work: Work, tok: Any, *, context: bool = False) -> DateRef | None:
     """The date of the event whose trigger is ``tok``: the date expression of its
     sentence that attaches most closely to it, resolved against publication (past or
@@ -243,7 +254,7 @@ def date_for_token(work: Work, tok: Any, *, context: bool = False) -> DateRef | 
         spans = [e for e in spans if not _names_other_noun(e, tok, cues)]
     ancestors, quoted = {t.i for t in tok.ancestors}, in_quotes(tok)
     for ent in sorted(spans, key=lambda e: _attachment(e, tok, ancestors, quoted)):
-        resolved = resolve_date(ent.text, work.published, cues,
+        resolved = resolve_date(_with_may_cue(ent, cues), work.published, cues,
                                 future=future and not _told_past(ent, tok, ancestors),
                                 month_first=month_first)
         if resolved.value and resolved.precision:
