@@ -194,9 +194,10 @@ class Score:
             [F.factuality_features(ctx, c, stats, cues) for c in kept]))
         timing = models.timing.proba(np.asarray(
             [F.timing_features(ctx, c, stats) for c in kept]))
-        pub = work.published
+        pub, doc, fcues = work.published, work.doc, cues.factuality
         out = []
         for c, pf, pt in zip(kept, fact, timing, strict=True):
+            tok = doc[c.head_i] if doc is not None else None
             factuality = F.FACTS[int(np.argmax(pf))]
             background = bool(pt[1] >= 0.5)
             if c.date is not None and pub is not None:
@@ -204,8 +205,8 @@ class Score:
                 background = dated_background(c.date.value, c.date.precision, pub)
             date = c.date
             if factuality == "asserted" and date is not None and pub is not None and (
-                    date.value > pub or (date.value == pub and work.doc is not None
-                                         and is_future(work.doc[c.head_i], work.knowledge))):
+                    date.value > pub or (date.value == pub and tok is not None
+                                         and is_future(tok, work.knowledge))):
                 # an event after publication cannot have happened: told on a day after it,
                 # or told to come on the day of publication ("is expected to meet on
                 # Thursday" in a Thursday story), it is planned; a week, month or year
@@ -215,12 +216,11 @@ class Score:
                     factuality = "planned"
                 else:
                     date = None
-            if factuality == "asserted" and work.doc is not None and _will(
-                    work.doc[c.head_i], work.knowledge.cues.factuality.planned_modals):
-                factuality = "planned"  # "Portugal will support Turkey's bid"
-            if factuality == "asserted" and work.doc is not None and _claimed(
-                    work.doc[c.head_i], c.type, work.knowledge.cues.factuality):
-                factuality = "reported"  # "claimed its fighters had attacked"
+            if factuality == "asserted" and tok is not None:
+                if _will(tok, fcues.planned_modals):
+                    factuality = "planned"  # "Portugal will support Turkey's bid"
+                elif _claimed(tok, c.type, fcues):
+                    factuality = "reported"  # "claimed its fighters had attacked"
             score = float(models.calibration(np.asarray([c.score or 0.0]))[0])
             out.append(replace(c, factuality=factuality, background=background, score=score,
                                date=date))
