@@ -30,6 +30,7 @@ from parley.fuse.accounts import (
     redated,
     repeat_sentence,
 )
+from parley.fuse.antecedents import retold_recipients
 from parley.knowledge.plover import PloverTable
 from parley.model import (
     Actor,
@@ -383,7 +384,10 @@ def assemble(work: Work, min_confidence: float = 0.0) -> Document:
     conflicts: list[Conflict] = []
     kept: list[Kept] = []
     n = 0
+    retold = retold_recipients(work) if work.doc is not None else {}
     for cluster in clusters_of(work):
+        if retold:
+            cluster = EventCluster([retold.get(id(m), m) for m in cluster.mentions])
         score = max(confidence(m) for m in cluster.mentions)
         if score < min_confidence:
             continue

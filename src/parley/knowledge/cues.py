@@ -48,6 +48,9 @@ class ArgumentCues:
     noun_actor_prepositions: frozenset[str]
     definite_determiners: frozenset[str]
     two_sided_lemmas: frozenset[str]
+    reaction_types: frozenset[str]
+    retold_events: dict[str, list[str]]
+    retold_max_sentences: int
 
 
 @dataclass(frozen=True)
