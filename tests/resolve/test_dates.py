@@ -144,6 +144,35 @@ def test_the_same_day_is_the_day_before_it_and_a_paragraph_break_stops_the_rest(
 
 
 
+def test_a_day_counted_from_the_story_is_that_day_moved(code):
+    doc = code("On May 2, President Ivan Duque withdrew the tax reform, and his finance "
+               "minister, Alberto Carrasquilla, resigned the next day.\n"
+               "Police arrested the opposition leader Gustavo Bolivar on May 4.\n"
+               "Two days later, protesters marched through the centre of Bogota.",
+               published="2021-05-14")
+    resigned = _by_trigger(doc, "resigned")
+    assert str(resigned.date.value) == "2021-05-03"
+    assert [doc.text[s.start : s.end] for s in resigned.date.evidence] == ["the next day"]
+    marched = _by_trigger(doc, "marched")
+    assert str(marched.date.value) == "2021-05-06"
+    assert [doc.text[s.start : s.end] for s in marched.date.evidence] == ["Two days later"]
+
+
+def test_a_counted_day_with_nothing_to_count_from_is_undated(code):
+    # (the day of the saying, told after it, is not the resignation's)
+    doc = code("The finance minister resigned the next day, officials said on Thursday.",
+               published="2021-05-14")
+    assert _by_trigger(doc, "resigned").date.value is None
+
+
+def test_the_day_before_an_event_named_after_it_counts_from_that_event(code):
+    # "the day before Wednesday's vote" is an offset of Wednesday, not of the day told last
+    doc = code("Rebels attacked a convoy near Goma on Monday.\n"
+               "Police arrested three organisers the day before Wednesday's vote.",
+               published="2024-03-08")
+    assert str(_by_trigger(doc, "arrested").date.value) == "2024-03-05"
+
+
 def test_a_clause_a_day_after_the_main_one_is_dated_the_day_before(code):
     doc = code("The government on Tuesday banned the newspaper for two years, a day after "
                "police in Arusha fired tear gas at opposition supporters.",

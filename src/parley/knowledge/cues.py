@@ -99,6 +99,8 @@ class DateCues:
     holidays: dict[str, str]
     unit_words: dict[str, list]
     offsets: dict[str, int]
+    told_offsets: dict[str, int]
+    told_directions: dict[str, int]
     range_words: tuple[str, ...]
     month_first_countries: frozenset[str]
     durations: tuple[str, ...]

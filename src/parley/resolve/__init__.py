@@ -8,6 +8,7 @@ dateline (``resolve.places``). Both assign new candidates (``dataclasses.replace
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -145,6 +146,11 @@ def date_expressions(work: Work, sent: Any) -> list[Any]:
                 s.start <= sp.start and sp.end <= s.end for s in spans):
             spans = [s for s in spans if not (sp.start <= s.start and s.end <= sp.end)]
             spans.append(sp)
+    for a, b in _told(sent, cues):
+        sp = doc.char_span(a, b, alignment_mode="expand")
+        if sp is not None and len(sp):
+            spans = [s for s in spans if s.end <= sp.start or sp.end <= s.start]
+            spans.append(sp)
     spans.sort(key=lambda s: s.start)
     # one expression written in parts: "Thursday next week", "Sunday, May 15", "from
     # Monday to Wednesday", "the day before Wednesday's"
@@ -179,6 +185,56 @@ def date_expressions(work: Work, sent: Any) -> list[Any]:
         out.append(sp)
         i += 1
     return out
+
+
+@lru_cache(maxsize=4)
+def _told_patterns(fixed: tuple[str, ...], numbers: tuple[str, ...], units: tuple[str, ...],
+                   directions: tuple[str, ...]) -> tuple[Any, Any]:
+    """Two patterns of a day counted from the story's last one: phrases that take no
+    object ("the next day", "two days later"), and those ending in a preposition ("the
+    day before", "a week after"), found only where the clause ends after them ("the day
+    before Wednesday's vote" counts from the vote: ``cues.dates.offsets``)."""
+    import re
+
+    def alt(words: Iterable[str]) -> str:
+        return "|".join(sorted(map(re.escape, words), key=len, reverse=True)) or "(?!)"
+
+    closing = ("after", "before")
+    free = [f for f in fixed if f.split()[-1] not in closing]
+    bound = [f for f in fixed if f.split()[-1] in closing]
+    count = rf"(?:\d+|{alt(numbers)})\s+(?:{alt(units)})s?\s+"
+    free_dirs = [d for d in directions if d not in closing]
+    bound_dirs = [d for d in directions if d in closing]
+    return (
+        re.compile(rf"(?i)(?<!\w)(?:{alt(free)}|{count}(?:{alt(free_dirs)}))(?!\w|['’]s)"),
+        re.compile(rf"(?i)(?<!\w)(?:{alt(bound)}|{count}(?:{alt(bound_dirs)}))"
+                   r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:and|but|when|as|while)\b)"),
+    )
+
+
+def _told(sent: Any, cues: Any) -> list[tuple[int, int]]:
+    """Character spans of the sentence's days counted from an earlier one."""
+    free, bound = _told_patterns(tuple(cues.told_offsets), tuple(cues.number_words),
+                                 tuple(cues.interval_units), tuple(cues.told_directions))
+    base = sent.start_char
+    return [(base + m.start(), base + m.end()) for p in (free, bound)
+            for m in p.finditer(sent.text)]
+
+
+def _told_step(text: str, cues: Any) -> int | None:
+    """The days a counted expression moves from the day before it ("the next day": 1,
+    "three days earlier": -3), or None if it is not one."""
+    words = text.lower().split()
+    phrase = " ".join(words)
+    if phrase in cues.told_offsets:
+        return int(cues.told_offsets[phrase])
+    if len(words) != 3 or words[2] not in cues.told_directions:
+        return None
+    unit = words[1][:-1] if words[1].endswith("s") else words[1]
+    n = _number(words[0], cues)
+    if unit not in cues.interval_units or n is None:
+        return None
+    return n * int(cues.interval_units[unit]) * int(cues.told_directions[words[2]])
 
 
 def _is_duration(text: str, cues: Any) -> bool:
@@ -254,12 +310,46 @@ def date_for_token(work: Work, tok: Any, *, context: bool = False) -> DateRef | 
         spans = [e for e in spans if not _names_other_noun(e, tok, cues)]
     ancestors, quoted = {t.i for t in tok.ancestors}, in_quotes(tok)
     for ent in sorted(spans, key=lambda e: _attachment(e, tok, ancestors, quoted)):
+        step = _told_step(ent.text, cues)
+        if step is not None:
+            return _counted_on(work, tok, ent, step, spans, future, month_first, context)
         resolved = resolve_date(_with_may_cue(ent, cues), work.published, cues,
                                 future=future and not _told_past(ent, tok, ancestors),
                                 month_first=month_first)
         if resolved.value and resolved.precision:
             return DateRef(resolved.value, resolved.precision, ent.start_char, ent.end_char)
     return None
+
+
+def _counted_on(work: Work, tok: Any, ent: Any, step: int, spans: list[Any], future: bool,
+               month_first: bool, context: bool) -> DateRef | None:
+    """The day of a counted expression ("resigned the next day", "Two days later, ..."):
+    the day the story named last, moved by ``step``. That day is the nearest one
+    earlier in the sentence, else the day of the nearest sentence before (at most
+    ``context_sentences.same_day`` back; not when the sentence is itself lending its
+    day). With no such day the event is left undated: the other dates of its sentence
+    are not its own."""
+    cues = work.knowledge.cues.dates
+    anchor: date | None = None
+    for other in sorted((e for e in spans if e.end <= ent.start), key=lambda e: -e.end):
+        if _told_step(other.text, cues) is not None:
+            continue
+        found = resolve_date(_with_may_cue(other, cues), work.published, cues,
+                             future=future, month_first=month_first)
+        if found.value and found.precision == "day":
+            anchor = found.value
+            break
+    if anchor is None and not context:
+        sents, k = sentence_number(tok)
+        limit = cues.context_sentences.get("same_day", 0)
+        for j in range(k - 1, max(-1, k - 1 - limit), -1):
+            lent = date_for_token(work, sents[j].root, context=True)
+            if lent is not None and lent.precision == "day":
+                anchor = lent.value
+                break
+    if anchor is None:
+        return None
+    return DateRef(anchor + timedelta(days=step), "day", ent.start_char, ent.end_char)
 
 
 # a day taken from the story's context must lie within this many days before publication
