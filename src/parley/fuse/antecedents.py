@@ -24,6 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from parley.model import ActorRef, Candidate, Work
+from parley.parse.nlp import sentence_number
 
 # a retold event is only taken from candidates the scorer finds at least this likely
 MIN_ANTECEDENT_SCORE = 0.2
@@ -53,14 +54,14 @@ def _same(a: ActorRef, b: ActorRef) -> bool:
 
 
 def antecedent(cands: tuple[Candidate, ...], cand: Candidate, noun: Any,
-               sents: list[int], cues: Any) -> Candidate | None:
+               cues: Any) -> Candidate | None:
     """The candidate the object noun retells: of a type the noun names, with actors,
     before the noun and at most ``retold_max_sentences`` sentences back; one told with
     the noun's own word first, then the nearest."""
     doc = noun.doc
     types = set(cues.retold_events[noun.lemma_.lower()])
-    here = next((i for i, s in enumerate(sents) if s > cand.sent_start), len(sents)) - 1
-    earliest = sents[max(0, here - int(cues.retold_max_sentences))]
+    sents, here = sentence_number(doc[cand.head_i])
+    earliest = sents[max(0, here - int(cues.retold_max_sentences))].start_char
     best: tuple[tuple[bool, int], Candidate] | None = None
     for c in cands:
         if c is cand or c.type not in types or not c.actors or c.background:
@@ -93,13 +94,12 @@ def retold_recipients(work: Work) -> dict[int, Candidate]:
         return {}
     cues = work.knowledge.cues.arguments
     doc = work.doc
-    sents = [s.start_char for s in doc.sents]
     out: dict[int, Candidate] = {}
     for c in cands:
         if c.recipients or c.type not in cues.reaction_types:
             continue
         noun = _retelling_object(doc, c, cues)
-        source = antecedent(cands, c, noun, sents, cues) if noun is not None else None
+        source = antecedent(cands, c, noun, cues) if noun is not None else None
         new = tuple(r for r in (source.actors if source else ())
                     if not any(_same(r, a) for a in c.actors))
         if new:

@@ -384,7 +384,7 @@ def assemble(work: Work, min_confidence: float = 0.0) -> Document:
     conflicts: list[Conflict] = []
     kept: list[Kept] = []
     n = 0
-    retold = retold_recipients(work) if work.doc is not None else {}
+    retold = retold_recipients(work)
     for cluster in clusters_of(work):
         if retold:
             cluster = EventCluster([retold.get(id(m), m) for m in cluster.mentions])

@@ -340,13 +340,9 @@ def _counted_on(work: Work, tok: Any, ent: Any, step: int, spans: list[Any], fut
             anchor = found.value
             break
     if anchor is None and not context:
-        sents, k = sentence_number(tok)
-        limit = cues.context_sentences.get("same_day", 0)
-        for j in range(k - 1, max(-1, k - 1 - limit), -1):
-            lent = date_for_token(work, sents[j].root, context=True)
-            if lent is not None and lent.precision == "day":
-                anchor = lent.value
-                break
+        lent = _day_before(work, tok, cues.context_sentences.get("same_day", 0),
+                           paragraphs=False)
+        anchor = lent.value if lent is not None else None
     if anchor is None:
         return None
     return DateRef(anchor + timedelta(days=step), "day", ent.start_char, ent.end_char)
@@ -473,15 +469,25 @@ def context_date(work: Work, cand: Candidate) -> DateRef | None:
     if not same_day and (date_expressions(work, sent) or not _told_in_past(tok)):
         return None
     limit = cues.context_sentences.get("same_day" if same_day else "undated", 0)
+    found = _day_before(work, tok, limit, paragraphs=not same_day)
+    if found is None:
+        return None
+    days = (work.published - found.value).days
+    return found if 0 <= days <= CONTEXT_MAX_DAYS else None
+
+
+def _day_before(work: Work, tok: Any, limit: int, *, paragraphs: bool) -> DateRef | None:
+    """The day of the nearest of the ``limit`` sentences before ``tok``'s that gives one
+    (its main clause dated as an event there would be); with ``paragraphs``, not across a
+    paragraph break."""
+    sents, k = sentence_number(tok)
     for j in range(k - 1, max(-1, k - 1 - limit), -1):
         gap = (work.codable or "")[sents[j].end_char - 1 : sents[j + 1].start_char]
-        if not same_day and "\n" in gap:
+        if paragraphs and "\n" in gap:
             return None
         found = date_for_token(work, sents[j].root, context=True)
-        if found is None or found.precision != "day":
-            continue
-        days = (work.published - found.value).days
-        return found if 0 <= days <= CONTEXT_MAX_DAYS else None
+        if found is not None and found.precision == "day":
+            return found
     return None
 
 
