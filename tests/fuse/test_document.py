@@ -146,3 +146,24 @@ def test_two_sided_fighting_makes_every_side_a_participant(code):
     # a one-sided attack keeps who did what to whom
     roles = {names[p.actor]: p.role for p in attack.participants}
     assert roles["rebels"] == "actor" and roles["army base"] == "recipient"
+
+
+def test_an_event_dated_well_before_the_news_stays_background_when_retold(code):
+    # the assassination's day (July 7, six weeks before the story) decides; the undated
+    # retelling in the next paragraph ("killed the president") does not make it news
+    doc = code("PORT-AU-PRINCE, Haiti — Haitian police on Thursday arrested a former senator "
+               "wanted in connection with the killing of President Jovenel Moïse, the "
+               "national police chief said.\n\n"
+               "Moïse was shot dead in his bedroom on July 7 by a group of gunmen who "
+               "stormed his private residence in the hills above the capital. His wife, "
+               "Martine, was wounded in the attack.\n\n"
+               "Investigators say the gunmen killed the president after forcing their way "
+               "past his guards.", published="2021-08-20")
+    text = doc.text
+    shot = next(e for e in doc.events
+                if any(text[m.trigger.start:m.trigger.end] == "shot dead" for m in e.mentions))
+    assert shot.date.value == date(2021, 7, 7)
+    assert any(text[m.trigger.start:m.trigger.end] == "killed" for m in shot.mentions)
+    assert shot.background
+    arrest = next(e for e in doc.events if e.type == "COERCE")
+    assert not arrest.background and arrest.date.value == date(2021, 8, 19)

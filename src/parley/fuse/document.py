@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace
+from datetime import date
 
 from parley.actors import resolver
 from parley.fuse.accounts import (
@@ -421,7 +422,7 @@ def assemble(work: Work, min_confidence: float = 0.0) -> Document:
             mentions=[Mention(start=m.sent_start, end=m.sent_end,
                               trigger=Span(start=m.trigger_start, end=m.trigger_end))
                       for m in cluster.mentions],
-            confidence=score, background=all(m.background for m in cluster.mentions),
+            confidence=score, background=_background(cluster, event_date, work.published),
         ))
         conflicts.extend(date_conflicts)
         conflicts.extend(part_conflicts)
@@ -432,6 +433,23 @@ def assemble(work: Work, min_confidence: float = 0.0) -> Document:
         dateline=work.dateline, removed=list(work.removed or ()), actors=actor_id.actors(),
         events=events, conflicts=conflicts, signature=work.signature,
     )
+
+
+def _background(cluster: EventCluster, event_date: EventDate, published: date | None
+                ) -> bool:
+    """Did the event happen well before the news? When it has a day ("arrested on Sept.
+    30"), or a year before publication's, the mentions that carry it decide (their date
+    was compared with publication); an undated retelling ("the arrest") cannot make it
+    current. A month or the year of publication is too coarse to overrule its mentions'
+    reading: every one of them must be background."""
+    value, precision = event_date.value, event_date.precision
+    if value is not None and (precision == "day" or (
+            precision == "year" and published is not None and value.year < published.year)):
+        dated = [m for m in cluster.mentions if m.date is not None
+                 and m.date.value == value and m.date.precision == precision]
+        if dated:
+            return all(m.background for m in dated)
+    return all(m.background for m in cluster.mentions)
 
 
 def _second_accounts(work: Work, events: list[Event], kept: list[Kept],
