@@ -167,3 +167,16 @@ def test_an_event_dated_well_before_the_news_stays_background_when_retold(code):
     assert shot.background
     arrest = next(e for e in doc.events if e.type == "COERCE")
     assert not arrest.background and arrest.date.value == date(2021, 8, 19)
+
+
+def test_what_a_documents_text_leaves_out_is_no_participant_conflict(code):
+    # "the final text did not include" says what the deal contains, not that an account
+    # of the EU's threat left the EU out
+    doc = code("SHARM EL-SHEIKH, Egypt — Climate talks ended on Sunday with a deal on a fund "
+               "for poor nations.\n\n"
+               "On Saturday the European Union's climate chief had threatened that the bloc "
+               "would walk away from the talks rather than accept a weak outcome.\n\n"
+               "In the end the EU stayed. But the final text did not include a commitment to "
+               "phase down all fossil fuels, a proposal backed by India and the European "
+               "Union.", published="2022-11-20")
+    assert not [c for c in doc.conflicts if c.kind == "participants"]

@@ -177,6 +177,8 @@ def omitted(work: Work, kept: Sequence[Kept], named: Iterable[ActorRef], cues: C
     seen: set[tuple[str, str]] = set()
     for start, end in _sentences(work):
         for hit in pattern.finditer(text, start, end):
+            if _about_a_document(text, start, hit, cues.document_nouns):
+                continue
             # the actors named in the rest of the clause after the phrase
             stop = end
             for mark in (";", " but ", " and said", ", saying", ", which", ", who"):
@@ -199,6 +201,16 @@ def omitted(work: Work, kept: Sequence[Kept], named: Iterable[ActorRef], cues: C
                     evidence=[Span(start=m.sent_start, end=m.sent_end),
                               Span(start=start, end=end)])))
     return out
+
+
+def _about_a_document(text: str, start: int, hit: re.Match, nouns: frozenset[str]) -> bool:
+    """Is the omission a document's ("the final text did not include", "Left out of
+    the text was") rather than an account's?"""
+    before = re.findall(r"[a-z]+", text[start:hit.start()].lower())[-4:]
+    after = re.match(r"\s+of\s+(?:the|this|that|its|a)\s+(\w+)(?:\s+(\w+))?",
+                     text[hit.end():hit.end() + 60].lower())
+    return any(w in nouns for w in before) or bool(
+        after and (after[1] in nouns or after[2] in nouns))
 
 
 def _taking_part(kept: Sequence[Kept], ref: ActorRef, start: int, same: Any

@@ -121,6 +121,7 @@ class CleanCues:
 class ConflictCues:
     account_phrases: tuple[str, ...]
     omission_phrases: tuple[str, ...]
+    document_nouns: frozenset[str]
     repeat_words: tuple[str, ...]
     event_anaphors: frozenset[str]
 
