@@ -180,3 +180,20 @@ def test_what_a_documents_text_leaves_out_is_no_participant_conflict(code):
                "phase down all fossil fuels, a proposal backed by India and the European "
                "Union.", published="2022-11-20")
     assert not [c for c in doc.conflicts if c.kind == "participants"]
+
+
+def test_an_account_leaving_an_actor_out_disputes_the_main_event_not_the_nearest(code):
+    # the army's silence on Russian aircraft is about the strike the story is about, not
+    # about the Russian denial told just before it
+    text = ("IDLIB, Syria — Russian warplanes struck a market in the rebel-held town of "
+            "Maarat al-Numan on Monday, killing at least 15 people, rescue workers said.\n\n"
+            "The strike hit the market at midday, when it was most crowded, witnesses "
+            "said.\n\n"
+            "Russia's defence ministry denied that its aircraft had flown over the area.\n\n"
+            "A Syrian army statement said government forces had struck militant positions "
+            "near the town. It made no mention of Russian aircraft.")
+    doc = code(text, published="2019-07-23")
+    events = {e.id: e for e in doc.events}
+    disputes = [c for c in doc.conflicts if c.kind == "participants"]
+    assert [events[c.event].type for c in disputes] == ["ASSAULT"]
+    assert "Russia" in disputes[0].detail

@@ -215,9 +215,11 @@ def _about_a_document(text: str, start: int, hit: re.Match, nouns: frozenset[str
 
 def _taking_part(kept: Sequence[Kept], ref: ActorRef, start: int, same: Any
                  ) -> tuple[Kept, Candidate, ActorRef] | None:
-    """The event, its mention and participant that name ``ref`` in another sentence,
-    the nearest before the omission, else the nearest after it."""
-    best: tuple[int, Kept, Candidate, ActorRef] | None = None
+    """The event, its mention and participant that name ``ref`` in another sentence:
+    of the events that do, the one told most often (the story's main event: "Its
+    account made no mention of Russian aircraft" is about the air strike, not about the
+    denial told just before), then the nearest before the omission, else after it."""
+    best: tuple[tuple[int, int], Kept, Candidate, ActorRef] | None = None
     for k in kept:
         for m in k.mentions:
             if m.sent_start == start:
@@ -227,8 +229,9 @@ def _taking_part(kept: Sequence[Kept], ref: ActorRef, start: int, same: Any
                 continue
             distance = start - m.sent_start if m.sent_start < start else 10 * (
                 m.sent_start - start)
-            if best is None or distance < best[0]:
-                best = (distance, k, m, part)
+            rank = (-len(k.mentions), distance)
+            if best is None or rank < best[0]:
+                best = (rank, k, m, part)
     return (best[1], best[2], best[3]) if best else None
 
 
