@@ -275,6 +275,21 @@ def test_an_event_of_last_month_is_background_and_one_of_this_month_is_not(code)
     assert done and not any(e.background for e in done)
 
 
+def test_earlier_this_year_is_background_once_the_year_is_weeks_old(code):
+    # "earlier this year" in a May story: some day of March; in a January 12 story,
+    # within the fortnight. A plain "this year" stays the whole year (never background)
+    text = ("The Alliance of Democracies was sanctioned by Beijing earlier this year, but "
+            "that has not stopped it from holding its annual summit.")
+    for published, old in (("2021-05-15", True), ("2021-01-12", False)):
+        doc = code(text, published=published, min_confidence=0)
+        sanctioned = [e for e in doc.events if e.type == "SANCTION"]
+        assert sanctioned and sanctioned[0].date.precision == "year"
+        assert sanctioned[0].background is old
+    doc = code(text.replace("earlier this year", "this year"), published="2021-05-15",
+               min_confidence=0)
+    assert not any(e.background for e in doc.events if e.type == "SANCTION")
+
+
 def test_in_may_at_the_start_of_a_sentence_is_the_month(code):
     # the tagger gives the entity "May" without "In"; alone, "may" is the modal verb
     doc = code("In May, gunmen from the cartel shot down an army helicopter during an "

@@ -105,6 +105,7 @@ class DateCues:
     month_first_countries: frozenset[str]
     durations: tuple[str, ...]
     same_day: tuple[str, ...]
+    elapsed_year: tuple[str, ...]
     ordinal_nouns: tuple[str, ...]
     context_sentences: dict[str, int]
     interval_units: dict[str, int]

@@ -50,14 +50,16 @@ def period_end(value: date, precision: str) -> date:
     return value
 
 
-def dated_background(value: date, precision: str, pub: date) -> bool:
+def dated_background(value: date, precision: str, pub: date, *, elapsed: bool = False
+                     ) -> bool:
     """Did an event of this date happen more than ``BACKGROUND_DAYS`` before publication?
     A day, week or year counts by its last day; a month by its middle day, or the
     middle of its part before publication: "last month" in a story of April 10 is some
     day of March, most likely more than two weeks before, while "earlier this month" in
-    a story of the 20th is most likely within them."""
+    a story of the 20th is most likely within them. A year told as already partly gone
+    (``elapsed``: "earlier this year") counts like a month."""
     end = period_end(value, precision)
-    if precision == "month":
+    if precision == "month" or (elapsed and precision == "year"):
         end = value + (min(end, pub) - value) / 2
     return (pub - end).days > BACKGROUND_DAYS
 
@@ -202,7 +204,10 @@ class Score:
             background = bool(pt[1] >= 0.5)
             if c.date is not None and pub is not None:
                 # a resolved date decides ("on May 3", "last month", "in 2019")
-                background = dated_background(c.date.value, c.date.precision, pub)
+                said = work.article.text[c.date.start:c.date.end].lower()
+                background = dated_background(
+                    c.date.value, c.date.precision, pub,
+                    elapsed=any(p in said for p in cues.dates.elapsed_year))
             date = c.date
             if factuality == "asserted" and date is not None and pub is not None and (
                     date.value > pub or (date.value == pub and tok is not None
